@@ -1,0 +1,859 @@
+//! Availability masks (spec §10): which of a room's candidate 30-minute slots
+//! a room offers, or a participant is available for.
+//!
+//! A room offers slots on a grid of [`SLOT_SECONDS`] (1800 s) from its `start`
+//! instant. A [`Mask`] is a bit string over that grid: bit `i` stands for the
+//! slot starting at `start + i * 1800`. The spec defines two wire encodings:
+//!
+//! * **v1** ([`decode_v1`], [`encode_v1`]): the deployed web app's format, a
+//!   string of `'0'`/`'1'` characters, one per slot (OS-MASK-1). The deployed
+//!   app reads any other character as `0`; a conforming decoder rejects it.
+//! * **v2** ([`decode_v2`], [`encode_v2`]): bit-packed, most significant bit
+//!   first (slot `i` is bit `7 - i % 8` of byte `i / 8`), carried as a slot
+//!   count `n` and the canonical padded standard base64 of the `ceil(n / 8)`
+//!   bytes (OS-MASK-5, OS-MASK-6).
+//!
+//! Room masks are trimmed (OS-MASK-2, [`validate_room`]); v1 responses have the
+//! room mask's length (OS-MASK-3, [`validate_response_v1`]); room masks are
+//! built from slot instants with [`room_mask_from_slots`] (OS-MASK-4); v2
+//! responses carry their own start and are mapped onto the room's grid with
+//! [`rebase`] (OS-MASK-7); and [`aggregate`] counts, per offered slot, how many
+//! responses are available (OS-MASK-8), without the deployed app's over-count
+//! of bits beyond the room or at slots the room does not offer (OS-MASK-9).
+//!
+//! Every function here is total on its inputs: malformed input yields a
+//! [`MaskError`], never a panic, and all instant arithmetic is checked.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+
+use crate::error::{ErrorCode, SpecError};
+use crate::{Profile, SLOT_SECONDS};
+
+/// The largest v1 mask, in slots (OS-MASK-1): a longer `'0'`/`'1'` string
+/// could not fit NIP-44's 65,535-byte plaintext anyway.
+pub const MAX_SLOTS_V1: usize = 65_535;
+
+/// The largest v2 mask, in slots (OS-MASK-6): two leap years of 30-minute
+/// slots (2 × 366 × 48 = 35,136).
+pub const MAX_SLOTS_V2: usize = 35_136;
+
+const REQ_1: &str = "OS-MASK-1";
+const REQ_3: &str = "OS-MASK-3";
+const REQ_4: &str = "OS-MASK-4";
+const REQ_5: &str = "OS-MASK-5";
+const REQ_6: &str = "OS-MASK-6";
+const REQ_7: &str = "OS-MASK-7";
+
+/// Why a mask was rejected.
+///
+/// Each variant maps to one spec error code ([`SpecError::code`]); variants
+/// that more than one requirement can produce carry the ID of the requirement
+/// whose check failed, which [`SpecError::requirement`] returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+#[non_exhaustive]
+pub enum MaskError {
+    /// `mask-encoding`: a v1 mask has a character other than `'0'`/`'1'`
+    /// (`OS-MASK-1`), or a v2 mask's `b` is not canonical padded standard
+    /// base64 (`OS-MASK-5`).
+    #[error("mask-encoding: the mask is not in its canonical encoding ({requirement})")]
+    Encoding {
+        /// `"OS-MASK-1"` (v1 decode) or `"OS-MASK-5"` (v2 decode).
+        requirement: &'static str,
+    },
+    /// `mask-length`: an empty v1 mask (`OS-MASK-1`), a v1 response whose
+    /// length differs from the room mask's (`OS-MASK-3`), an empty slot list
+    /// (`OS-MASK-4`), a v2 byte count other than `ceil(n / 8)` (`OS-MASK-5`),
+    /// or a v2 slot count of zero (`OS-MASK-6`).
+    #[error("mask-length: the mask's length is not the one required ({requirement})")]
+    Length {
+        /// `"OS-MASK-1"`, `"OS-MASK-3"`, `"OS-MASK-4"`, `"OS-MASK-5"` or `"OS-MASK-6"`.
+        requirement: &'static str,
+    },
+    /// `mask-trailing-bits`: a v2 mask sets bits at positions `>= n` in its
+    /// last byte (`OS-MASK-5`).
+    #[error("mask-trailing-bits: the v2 mask sets bits beyond its slot count (OS-MASK-5)")]
+    TrailingBits,
+    /// `mask-too-large`: a v1 mask longer than [`MAX_SLOTS_V1`] (`OS-MASK-1`)
+    /// or a v2 mask longer than [`MAX_SLOTS_V2`] (`OS-MASK-6`), whether
+    /// decoded or built from slot instants in that profile.
+    #[error("mask-too-large: the mask exceeds the profile's slot limit ({requirement})")]
+    TooLarge {
+        /// `"OS-MASK-1"` (v1 limit) or `"OS-MASK-6"` (v2 limit).
+        requirement: &'static str,
+    },
+    /// `mask-untrimmed`: a room mask whose first or last bit is clear, or
+    /// which has no bit at all (`OS-MASK-2`).
+    #[error("mask-untrimmed: a room mask must start and end with an offered slot (OS-MASK-2)")]
+    Untrimmed,
+    /// `mask-off-grid`: a v2 slot instant (`OS-MASK-4`) or a v2 response's
+    /// start (`OS-MASK-7`) is not a multiple of 1800 s away from the room's
+    /// start.
+    #[error("mask-off-grid: an instant is not on the room's 1800-second grid ({requirement})")]
+    OffGrid {
+        /// `"OS-MASK-4"` (slot list) or `"OS-MASK-7"` (rebase).
+        requirement: &'static str,
+    },
+}
+
+impl SpecError for MaskError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            Self::Encoding { .. } => ErrorCode::MaskEncoding,
+            Self::Length { .. } => ErrorCode::MaskLength,
+            Self::TrailingBits => ErrorCode::MaskTrailingBits,
+            Self::TooLarge { .. } => ErrorCode::MaskTooLarge,
+            Self::Untrimmed => ErrorCode::MaskUntrimmed,
+            Self::OffGrid { .. } => ErrorCode::MaskOffGrid,
+        }
+    }
+
+    fn requirement(&self) -> &'static str {
+        match self {
+            Self::Encoding { requirement }
+            | Self::Length { requirement }
+            | Self::TooLarge { requirement }
+            | Self::OffGrid { requirement } => requirement,
+            Self::TrailingBits => REQ_5,
+            Self::Untrimmed => "OS-MASK-2",
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The bitset
+// ---------------------------------------------------------------------------
+
+/// A fixed-length bit string: bit `i` stands for slot `start + i * 1800` of
+/// whatever grid the caller pairs it with.
+///
+/// Bits are stored in `u64` words, bit `i` in word `i / 64` at bit `i % 64`
+/// (least significant first); only the wire encodings fix a bit order. The
+/// unused high bits of the last word are always zero, an invariant every
+/// constructor and mutator keeps, so the derived equality and hash compare
+/// exactly the `len` bits.
+#[derive(Clone, PartialEq, Eq, Debug, Hash, Default)]
+pub struct Mask {
+    len: usize,
+    words: Vec<u64>,
+}
+
+/// The bits of the last word of a `len`-bit mask that are in use.
+fn last_word_mask(len: usize) -> u64 {
+    match len % 64 {
+        0 => u64::MAX,
+        r => (1u64 << r) - 1,
+    }
+}
+
+impl Mask {
+    /// A mask of `len` clear bits. (Allocates `len / 8` bytes: bounding `len`
+    /// is the caller's business.)
+    pub fn zeros(len: usize) -> Self {
+        Self {
+            len,
+            words: vec![0; len.div_ceil(64)],
+        }
+    }
+
+    /// A mask of `len` bits with exactly the given bits set. Indices `>= len`
+    /// are ignored; repeated indices are harmless.
+    pub fn from_indices(len: usize, indices: impl IntoIterator<Item = usize>) -> Self {
+        let mut m = Self::zeros(len);
+        for i in indices {
+            m.set(i, true);
+        }
+        m
+    }
+
+    /// A mask with one bit per element of `bits` (bit `i` set iff `bits[i]`).
+    pub fn from_bools(bits: &[bool]) -> Self {
+        Self::from_indices(
+            bits.len(),
+            bits.iter().enumerate().filter(|(_, b)| **b).map(|(i, _)| i),
+        )
+    }
+
+    /// The number of bits (slots) of the mask.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the mask has no bit at all (not: no bit set).
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Bit `i`; `false` for `i >= len`.
+    pub fn get(&self, i: usize) -> bool {
+        self.words
+            .get(i / 64)
+            .is_some_and(|w| (w >> (i % 64)) & 1 == 1)
+    }
+
+    /// Sets bit `i` to `value`. Returns `false`, changing nothing, when
+    /// `i >= len`.
+    pub fn set(&mut self, i: usize, value: bool) -> bool {
+        if i >= self.len {
+            return false;
+        }
+        match self.words.get_mut(i / 64) {
+            Some(w) => {
+                let bit = 1u64 << (i % 64);
+                if value {
+                    *w |= bit;
+                } else {
+                    *w &= !bit;
+                }
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The number of set bits.
+    pub fn count_ones(&self) -> usize {
+        self.words.iter().map(|w| w.count_ones() as usize).sum()
+    }
+
+    /// The indices of the set bits, in increasing order.
+    pub fn iter_ones(&self) -> impl Iterator<Item = usize> + '_ {
+        self.words
+            .iter()
+            .enumerate()
+            .flat_map(|(wi, &word)| WordOnes {
+                word,
+                base: wi * 64,
+            })
+    }
+
+    /// The lowest set bit, if any.
+    pub fn first_one(&self) -> Option<usize> {
+        self.words
+            .iter()
+            .enumerate()
+            .find(|(_, w)| **w != 0)
+            .map(|(wi, w)| wi * 64 + w.trailing_zeros() as usize)
+    }
+
+    /// The highest set bit, if any.
+    pub fn last_one(&self) -> Option<usize> {
+        self.words
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(_, w)| **w != 0)
+            .map(|(wi, w)| wi * 64 + 63 - w.leading_zeros() as usize)
+    }
+
+    /// The storage words: `ceil(len / 64)` of them, bit `i` at bit `i % 64` of
+    /// word `i / 64`, unused high bits of the last word zero.
+    pub fn words(&self) -> &[u64] {
+        &self.words
+    }
+
+    /// The bits set in both masks, as a mask of `self.len()` bits: bits of
+    /// `other` beyond `self.len()` are ignored, and `other` shorter than
+    /// `self` counts as clear where it has no bits.
+    pub fn intersect(&self, other: &Mask) -> Mask {
+        let mut words = self.words.clone();
+        for (i, w) in words.iter_mut().enumerate() {
+            *w &= other.words.get(i).copied().unwrap_or(0);
+        }
+        Mask {
+            len: self.len,
+            words,
+        }
+    }
+
+    /// A mask of `len` bits from storage words in the layout of
+    /// [`Mask::words`]. Missing words count as zero; surplus words and bits
+    /// at positions `>= len` are dropped.
+    pub fn from_words(len: usize, mut words: Vec<u64>) -> Self {
+        words.resize(len.div_ceil(64), 0);
+        if let Some(last) = words.last_mut() {
+            *last &= last_word_mask(len);
+        }
+        Self { len, words }
+    }
+}
+
+/// The set bits of one word, offset by `base`.
+struct WordOnes {
+    word: u64,
+    base: usize,
+}
+
+impl Iterator for WordOnes {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        if self.word == 0 {
+            return None;
+        }
+        let tz = self.word.trailing_zeros() as usize;
+        self.word &= self.word - 1;
+        Some(self.base + tz)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// v1: '0'/'1' strings
+// ---------------------------------------------------------------------------
+
+const ASCII_ZEROS: u64 = 0x3030_3030_3030_3030;
+const LOW_BITS: u64 = 0x0101_0101_0101_0101;
+/// Gathers bit 0 of each byte (bit 8k) into bit 56 + k: the products of the
+/// eight one-bits with the eight multiplier bits land on distinct positions,
+/// so nothing carries.
+const GATHER: u64 = 0x0102_0408_1020_4080;
+
+/// Packs 64 characters into one word (character `8j + k` into bit `8j + k`)
+/// and ORs into `bad` every bit of every byte that is neither `'0'` nor `'1'`.
+#[inline(always)]
+fn pack64(chars: &[u8; 64], bad: &mut u64) -> u64 {
+    let mut word = 0u64;
+    for (j, c8) in chars.chunks_exact(8).enumerate() {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(c8);
+        let x = u64::from_le_bytes(a) ^ ASCII_ZEROS;
+        // Each byte is now 0 or 1 iff the character was '0' or '1'.
+        *bad |= x & !LOW_BITS;
+        let byte = (x & LOW_BITS).wrapping_mul(GATHER) >> 56;
+        word |= byte << (8 * j);
+    }
+    word
+}
+
+/// Decodes a v1 mask: a string of `'0'`/`'1'` characters, one per slot.
+///
+/// Errors, checked in this order: empty → `Length` (OS-MASK-1); more than
+/// [`MAX_SLOTS_V1`] bytes → `TooLarge` (OS-MASK-1); any byte other than `'0'`
+/// or `'1'` → `Encoding` (OS-MASK-1). (The length limit counts UTF-8 bytes;
+/// the only conforming characters are one byte each, so for a string that can
+/// succeed bytes and characters coincide.)
+///
+/// Runs 8 characters at a time: one XOR against `"00000000"` leaves 0/1 in
+/// each byte of a conforming chunk, the other bits accumulate branch-free into
+/// one error word checked once at the end, and a multiply gathers the eight
+/// low bits into one byte.
+pub fn decode_v1(s: &str) -> Result<Mask, MaskError> {
+    let bytes = s.as_bytes();
+    let len = bytes.len();
+    if len == 0 {
+        return Err(MaskError::Length { requirement: REQ_1 });
+    }
+    if len > MAX_SLOTS_V1 {
+        return Err(MaskError::TooLarge { requirement: REQ_1 });
+    }
+    let mut words = Vec::with_capacity(len.div_ceil(64));
+    let mut bad = 0u64;
+    let mut chunks = bytes.chunks_exact(64);
+    for chunk in &mut chunks {
+        let mut a = [0u8; 64];
+        a.copy_from_slice(chunk);
+        words.push(pack64(&a, &mut bad));
+    }
+    let tail = chunks.remainder();
+    if !tail.is_empty() {
+        // Pad with '0': the padding decodes to clear bits (keeping the
+        // unused-bits invariant) and never trips the character check.
+        let mut a = [b'0'; 64];
+        if let Some(dst) = a.get_mut(..tail.len()) {
+            dst.copy_from_slice(tail);
+        }
+        words.push(pack64(&a, &mut bad));
+    }
+    if bad != 0 {
+        return Err(MaskError::Encoding { requirement: REQ_1 });
+    }
+    Ok(Mask { len, words })
+}
+
+/// Encodes a mask in v1: one `'0'`/`'1'` character per bit. Total; an empty
+/// mask gives `""` (which [`decode_v1`] rejects: not encoding empty masks is
+/// the caller's business).
+pub fn encode_v1(m: &Mask) -> String {
+    let mut out = String::with_capacity(m.len);
+    for (wi, &w) in m.words.iter().enumerate() {
+        let n = m.len.saturating_sub(wi * 64).min(64);
+        out.extend((0..n).map(|b| if (w >> b) & 1 == 1 { '1' } else { '0' }));
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// v2: {"n": .., "b": base64}
+// ---------------------------------------------------------------------------
+
+/// Decodes a v2 mask: `n` slots, `b` the canonical padded standard base64 of
+/// the `ceil(n / 8)` bytes, most significant bit first.
+///
+/// Errors, checked in this order: `n == 0` → `Length` (OS-MASK-6);
+/// `n >` [`MAX_SLOTS_V2`] → `TooLarge` (OS-MASK-6), before `b` is looked at,
+/// so a huge `n` costs nothing; `b` not canonical standard base64 with padding
+/// (URL-safe characters, whitespace, missing or misplaced padding, non-zero
+/// unused bits in the last character) → `Encoding` (OS-MASK-5); decoded byte
+/// count other than `ceil(n / 8)` → `Length` (OS-MASK-5); bits at positions
+/// `>= n` set → `TrailingBits` (OS-MASK-5).
+///
+/// The base64 crate decodes into one buffer sized from `b`'s length; the
+/// bytes are then packed eight at a time (a big-endian load and one bit
+/// reversal turn MSB-first bytes into the LSB-first words).
+pub fn decode_v2(n: u64, b: &str) -> Result<Mask, MaskError> {
+    if n == 0 {
+        return Err(MaskError::Length { requirement: REQ_6 });
+    }
+    let len = match usize::try_from(n) {
+        Ok(len) if len <= MAX_SLOTS_V2 => len,
+        _ => return Err(MaskError::TooLarge { requirement: REQ_6 }),
+    };
+    let nbytes = len.div_ceil(8);
+    let mut buf = vec![0u8; base64::decoded_len_estimate(b.len())];
+    let got = STANDARD
+        .decode_slice(b, &mut buf)
+        .map_err(|_| MaskError::Encoding { requirement: REQ_5 })?;
+    if got != nbytes {
+        return Err(MaskError::Length { requirement: REQ_5 });
+    }
+    let bytes = buf
+        .get(..nbytes)
+        .ok_or(MaskError::Length { requirement: REQ_5 })?;
+    let mut words = Vec::with_capacity(len.div_ceil(64));
+    for c in bytes.chunks(8) {
+        let mut a = [0u8; 8];
+        if let Some(dst) = a.get_mut(..c.len()) {
+            dst.copy_from_slice(c);
+        }
+        words.push(u64::from_be_bytes(a).reverse_bits());
+    }
+    if words.last().is_some_and(|&w| w & !last_word_mask(len) != 0) {
+        return Err(MaskError::TrailingBits);
+    }
+    Ok(Mask { len, words })
+}
+
+/// Encodes a mask in v2: `(n, b)` with `n` the bit count and `b` the
+/// canonical padded standard base64 of the `ceil(n / 8)` MSB-first bytes.
+/// An empty mask gives `(0, "")`, which [`decode_v2`] rejects: not encoding
+/// empty (or over-long) masks is the caller's business.
+pub fn encode_v2(m: &Mask) -> (u64, String) {
+    let nbytes = m.len.div_ceil(8);
+    let mut bytes = Vec::with_capacity(m.words.len() * 8);
+    for &w in &m.words {
+        bytes.extend_from_slice(&w.reverse_bits().to_be_bytes());
+    }
+    bytes.truncate(nbytes);
+    (m.len as u64, STANDARD.encode(&bytes))
+}
+
+// ---------------------------------------------------------------------------
+// Validation
+// ---------------------------------------------------------------------------
+
+/// Checks that a room mask (either encoding) is trimmed (OS-MASK-2): its
+/// first and last bits are set. An all-zero or empty mask is `Untrimmed`.
+pub fn validate_room(m: &Mask) -> Result<(), MaskError> {
+    if m.get(0) && m.len > 0 && m.get(m.len - 1) {
+        Ok(())
+    } else {
+        Err(MaskError::Untrimmed)
+    }
+}
+
+/// Checks that a v1 response mask has exactly the room mask's length
+/// (OS-MASK-3), else `Length`.
+pub fn validate_response_v1(room: &Mask, response: &Mask) -> Result<(), MaskError> {
+    if room.len == response.len {
+        Ok(())
+    } else {
+        Err(MaskError::Length { requirement: REQ_3 })
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Slots and grids
+// ---------------------------------------------------------------------------
+
+/// Builds a room mask from slot instants (OS-MASK-4): `start` is the earliest
+/// slot and slot `t` sets bit `(t - start) / 1800`.
+///
+/// The input may be in any order and hold duplicates: it is sorted and
+/// deduplicated first (a set of slots has one mask). An instant that is not a
+/// multiple of 1800 s after `start` is moved down to the slot it falls in
+/// (floor division) in [`Profile::V1`], the deployed app's behaviour kept for
+/// byte compatibility, and rejected with `OffGrid` (OS-MASK-4) in
+/// [`Profile::V2`].
+///
+/// Errors, checked in this order: no slot → `Length` (OS-MASK-4); a mask
+/// longer than the profile's limit ([`MAX_SLOTS_V1`] → `TooLarge` OS-MASK-1,
+/// [`MAX_SLOTS_V2`] → `TooLarge` OS-MASK-6), judged from the last slot before
+/// anything is allocated (a span too large for `i64` is `TooLarge` too); then
+/// `OffGrid` (V2 only). The result is always trimmed.
+pub fn room_mask_from_slots(slots: &[i64], profile: Profile) -> Result<(i64, Mask), MaskError> {
+    let mut sorted = slots.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let (Some(&start), Some(&last)) = (sorted.first(), sorted.last()) else {
+        return Err(MaskError::Length { requirement: REQ_4 });
+    };
+    let (limit, too_large) = match profile {
+        Profile::V1 => (MAX_SLOTS_V1, MaskError::TooLarge { requirement: REQ_1 }),
+        Profile::V2 => (MAX_SLOTS_V2, MaskError::TooLarge { requirement: REQ_6 }),
+    };
+    // Offsets are non-negative (sorted input), so `/` is floor division.
+    let index_of = |t: i64| -> Option<usize> {
+        let offset = t.checked_sub(start)?;
+        usize::try_from(offset / SLOT_SECONDS).ok()
+    };
+    let len = match index_of(last) {
+        Some(i) if i < limit => i + 1,
+        _ => return Err(too_large),
+    };
+    let mut mask = Mask::zeros(len);
+    for &t in &sorted {
+        let Some(offset) = t.checked_sub(start) else {
+            return Err(too_large);
+        };
+        if profile == Profile::V2 && offset % SLOT_SECONDS != 0 {
+            return Err(MaskError::OffGrid { requirement: REQ_4 });
+        }
+        match index_of(t) {
+            Some(i) if i < len => {
+                mask.set(i, true);
+            }
+            _ => return Err(too_large),
+        }
+    }
+    Ok((start, mask))
+}
+
+/// The instants of the set bits of `m` on the grid from `start`:
+/// `start + i * 1800` for each set bit `i`, in increasing order.
+///
+/// Instants that do not fit in an `i64` are omitted rather than saturated or
+/// wrapped; since instants increase with `i`, the omitted ones are always the
+/// tail of the list. (Masks from this module's decoders and builders, on a
+/// start from the same room, never reach that.)
+pub fn slots_of(start: i64, m: &Mask) -> Vec<i64> {
+    m.iter_ones()
+        .map_while(|i| {
+            i64::try_from(i)
+                .ok()
+                .and_then(|i| i.checked_mul(SLOT_SECONDS))
+                .and_then(|offset| start.checked_add(offset))
+        })
+        .collect()
+}
+
+/// 64 bits of `words` starting at bit `offset` (which may be negative or
+/// beyond the end): bits outside `words` read as zero.
+fn bits_at(words: &[u64], offset: i128) -> u64 {
+    let word = |q: i128| -> u64 {
+        usize::try_from(q)
+            .ok()
+            .and_then(|q| words.get(q))
+            .copied()
+            .unwrap_or(0)
+    };
+    let q = offset.div_euclid(64);
+    let r = offset.rem_euclid(64) as u32; // in 0..64
+    if r == 0 {
+        word(q)
+    } else {
+        (word(q) >> r) | (word(q + 1) << (64 - r))
+    }
+}
+
+/// Maps a mask on the grid from `from_start` onto the grid from `to_start`,
+/// `to_len` slots long (OS-MASK-7): bit `i` of `m` becomes bit
+/// `i + (from_start - to_start) / 1800` of the result; bits that land outside
+/// `0..to_len` are dropped.
+///
+/// `OffGrid` (OS-MASK-7) if `from_start - to_start` is not a multiple of
+/// 1800 s, checked first and whatever the overlap (a response that is not on
+/// the room's grid is malformed even if it misses the room). The arithmetic is
+/// done in `i128`, where no pair of `i64` instants can overflow.
+pub fn rebase(m: &Mask, from_start: i64, to_start: i64, to_len: usize) -> Result<Mask, MaskError> {
+    let diff = i128::from(from_start) - i128::from(to_start);
+    if diff % i128::from(SLOT_SECONDS) != 0 {
+        return Err(MaskError::OffGrid { requirement: REQ_7 });
+    }
+    // Result bit j is source bit j - shift.
+    let shift = diff / i128::from(SLOT_SECONDS);
+    let mut out = Mask::zeros(to_len);
+    let overlaps = shift < to_len as i128 && shift + (m.len as i128) > 0;
+    if overlaps {
+        for (k, w) in out.words.iter_mut().enumerate() {
+            *w = bits_at(&m.words, (k as i128) * 64 - shift);
+        }
+        if let Some(last) = out.words.last_mut() {
+            *last &= last_word_mask(to_len);
+        }
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------
+// Aggregation
+// ---------------------------------------------------------------------------
+
+/// Words per block in the bulk of the room: the bit-sliced kernels work on
+/// fixed-size arrays, so every index in their hot loops is in bounds by
+/// construction and LLVM vectorises across the words of a block.
+const BLOCK: usize = 32;
+/// Words per block at the end of the room (a partial last block is padded).
+const SMALL_BLOCK: usize = 4;
+/// Responses added per carry-save step.
+const GROUP: usize = 16;
+/// Responses between two flushes of the bit-sliced counters into `u32`
+/// counts: 15 groups of 16, so that every count of a batch fits 8 bit planes
+/// (one byte).
+const BATCH: usize = 15 * GROUP;
+
+/// One carry-save adder: `a + b + c = 2 * carry + sum`, as `(carry, sum)`.
+#[inline(always)]
+fn csa(a: u64, b: u64, c: u64) -> (u64, u64) {
+    let u = a ^ b;
+    ((a & b) | (u & c), u ^ c)
+}
+
+/// Adds 16 blocks of response words into bit-sliced vertical counters:
+/// `planes[p][w]` holds bit `p` of the counts of the 64 positions of word
+/// `w`. A Harley–Seal carry-save tree reduces the 16 inputs into the ones,
+/// twos, fours and eights planes; the resulting sixteens ripple into planes
+/// 4 to 7.
+#[inline(never)]
+fn add_group<const B: usize>(planes: &mut [[u64; B]; 8], d: &[&[u64; B]; GROUP]) {
+    let [p0, p1, p2, p3, p4, p5, p6, p7] = planes;
+    let [
+        d0,
+        d1,
+        d2,
+        d3,
+        d4,
+        d5,
+        d6,
+        d7,
+        d8,
+        d9,
+        d10,
+        d11,
+        d12,
+        d13,
+        d14,
+        d15,
+    ] = *d;
+    for w in 0..B {
+        let (t_a, o) = csa(p0[w], d0[w], d1[w]);
+        let (t_b, o) = csa(o, d2[w], d3[w]);
+        let (f_a, t) = csa(p1[w], t_a, t_b);
+        let (t_a, o) = csa(o, d4[w], d5[w]);
+        let (t_b, o) = csa(o, d6[w], d7[w]);
+        let (f_b, t) = csa(t, t_a, t_b);
+        let (e_a, f) = csa(p2[w], f_a, f_b);
+        let (t_a, o) = csa(o, d8[w], d9[w]);
+        let (t_b, o) = csa(o, d10[w], d11[w]);
+        let (f_a, t) = csa(t, t_a, t_b);
+        let (t_a, o) = csa(o, d12[w], d13[w]);
+        let (t_b, o) = csa(o, d14[w], d15[w]);
+        let (f_b, t) = csa(t, t_a, t_b);
+        let (e_b, f) = csa(f, f_a, f_b);
+        let (sixteens, e) = csa(p3[w], e_a, e_b);
+        p0[w] = o;
+        p1[w] = t;
+        p2[w] = f;
+        p3[w] = e;
+        // A batch never exceeds 255 responses, so the last carry is zero.
+        let c = sixteens;
+        let (h, c) = (p4[w] ^ c, p4[w] & c);
+        p4[w] = h;
+        let (h, c) = (p5[w] ^ c, p5[w] & c);
+        p5[w] = h;
+        let (h, c) = (p6[w] ^ c, p6[w] & c);
+        p6[w] = h;
+        p7[w] ^= c;
+    }
+}
+
+/// Swaps the `shift`-bit fields of `x` selected by `mask` (shifted up by
+/// `shift`) with the fields of `y` selected by `mask`: one stage of an
+/// 8 × 8 byte-matrix transpose.
+#[inline(always)]
+fn swap_fields(x: &mut u64, y: &mut u64, shift: u32, mask: u64) {
+    let t = ((*x >> shift) ^ *y) & mask;
+    *y ^= t;
+    *x ^= t << shift;
+}
+
+/// Transposes the 8 × 8 bit matrix in `x` (row `r` = byte `r`, column `c` =
+/// bit `c` of the byte) with three delta swaps.
+#[inline(always)]
+fn transpose8(mut x: u64) -> u64 {
+    let t = (x ^ (x >> 7)) & 0x00AA_00AA_00AA_00AA;
+    x ^= t ^ (t << 7);
+    let t = (x ^ (x >> 14)) & 0x0000_CCCC_0000_CCCC;
+    x ^= t ^ (t << 14);
+    let t = (x ^ (x >> 28)) & 0x0000_0000_F0F0_F0F0;
+    x ^ t ^ (t << 28)
+}
+
+/// Writes (`first`) or adds the counts held in `planes` into `out` (the
+/// `u32` counts of the block's positions) at the positions `room` offers, and
+/// clears `planes`.
+///
+/// Plane bits at positions the room does not offer are cleared first; then
+/// the 8 planes × 64 positions of each word are transposed into 64 count
+/// bytes (an 8 × 8 byte transpose across the planes, then an 8 × 8 bit
+/// transpose inside each word), which are widened into `out`.
+#[inline(never)]
+fn flush<const B: usize>(planes: &mut [[u64; B]; 8], room: &[u64; B], out: &mut [u32], first: bool) {
+    let [p0, p1, p2, p3, p4, p5, p6, p7] = planes;
+    for w in 0..B {
+        let r = room[w];
+        let (mut a0, mut a1, mut a2, mut a3) = (p0[w] & r, p1[w] & r, p2[w] & r, p3[w] & r);
+        let (mut a4, mut a5, mut a6, mut a7) = (p4[w] & r, p5[w] & r, p6[w] & r, p7[w] & r);
+        const M32: u64 = 0x0000_0000_FFFF_FFFF;
+        const M16: u64 = 0x0000_FFFF_0000_FFFF;
+        const M8: u64 = 0x00FF_00FF_00FF_00FF;
+        swap_fields(&mut a0, &mut a4, 32, M32);
+        swap_fields(&mut a1, &mut a5, 32, M32);
+        swap_fields(&mut a2, &mut a6, 32, M32);
+        swap_fields(&mut a3, &mut a7, 32, M32);
+        swap_fields(&mut a0, &mut a2, 16, M16);
+        swap_fields(&mut a1, &mut a3, 16, M16);
+        swap_fields(&mut a4, &mut a6, 16, M16);
+        swap_fields(&mut a5, &mut a7, 16, M16);
+        swap_fields(&mut a0, &mut a1, 8, M8);
+        swap_fields(&mut a2, &mut a3, 8, M8);
+        swap_fields(&mut a4, &mut a5, 8, M8);
+        swap_fields(&mut a6, &mut a7, 8, M8);
+        // Byte `p` of `a_j` is now byte `j` of plane `p`; after the bit
+        // transpose, byte `k` of `a_j` is the count of position 8 j + k.
+        p0[w] = transpose8(a0);
+        p1[w] = transpose8(a1);
+        p2[w] = transpose8(a2);
+        p3[w] = transpose8(a3);
+        p4[w] = transpose8(a4);
+        p5[w] = transpose8(a5);
+        p6[w] = transpose8(a6);
+        p7[w] = transpose8(a7);
+    }
+    for (w, (out_w, r)) in out.chunks_mut(64).zip(room).enumerate() {
+        if *r == 0 {
+            continue;
+        }
+        let mut counts = [0u8; 64];
+        for (dst, plane) in counts.chunks_exact_mut(8).zip([&*p0, p1, p2, p3, p4, p5, p6, p7]) {
+            dst.copy_from_slice(&plane[w].to_le_bytes());
+        }
+        if first {
+            for (o, &c) in out_w.iter_mut().zip(&counts) {
+                *o = u32::from(c);
+            }
+        } else {
+            for (o, &c) in out_w.iter_mut().zip(&counts) {
+                *o = o.wrapping_add(u32::from(c));
+            }
+        }
+    }
+    *planes = [[0; B]; 8];
+}
+
+/// The counts of words `lo .. lo + B` of the room (positions `64 lo ..`),
+/// added into `out`, which holds the counts of the whole room.
+fn aggregate_block<const B: usize>(room: &[u64], inputs: &[&[u64]], lo: usize, out: &mut [u32]) {
+    let mut room_block = [0u64; B];
+    let Some(room_words) = room.get(lo..) else {
+        return;
+    };
+    for (dst, src) in room_block.iter_mut().zip(room_words) {
+        *dst = *src;
+    }
+    if room_block.iter().all(|&w| w == 0) {
+        return;
+    }
+    let end = out.len().min(64 * (lo + B));
+    let Some(out_block) = out.get_mut(64 * lo..end) else {
+        return;
+    };
+    let zero = [0u64; B];
+    let mut scratch = [[0u64; B]; GROUP];
+    let mut planes = [[0u64; B]; 8];
+    for (bi, batch) in inputs.chunks(BATCH).enumerate() {
+        for group in batch.chunks(GROUP) {
+            // Responses that end inside the block get a zero-padded copy;
+            // a short group is padded with zero blocks.
+            for (pad, words) in scratch.iter_mut().zip(group) {
+                if words.get(lo..lo + B).is_none() {
+                    *pad = [0; B];
+                    let tail = words.get(lo..).unwrap_or(&[]);
+                    for (dst, src) in pad.iter_mut().zip(tail) {
+                        *dst = *src;
+                    }
+                }
+            }
+            let d: [&[u64; B]; GROUP] = core::array::from_fn(|j| match group.get(j) {
+                None => &zero,
+                Some(words) => words
+                    .get(lo..lo + B)
+                    .and_then(|s| <&[u64; B]>::try_from(s).ok())
+                    .unwrap_or_else(|| scratch.get(j).unwrap_or(&zero)),
+            });
+            add_group(&mut planes, &d);
+        }
+        flush(&mut planes, &room_block, out_block, bi == 0);
+    }
+}
+
+/// Per-slot availability counts (OS-MASK-8): entry `i` (for each of the
+/// room's `room.len()` positions) is the number of responses whose bit `i` is
+/// set, if the room offers slot `i`, and 0 otherwise. A response shorter than
+/// the room counts only where it has bits; a longer response's extra bits are
+/// ignored. (The deployed app gets both wrong, OS-MASK-9.) Responses must
+/// already be on the room's grid (v2: see [`rebase`]). Counts are exact up
+/// to `u32::MAX` responses and wrap beyond, like [`aggregate_naive`].
+///
+/// Works word-wise on blocks of 32 words (2,048 positions): the responses'
+/// words are added, 16 at a time, into bit-sliced vertical counters (a
+/// Harley–Seal carry-save tree over `u64` words, 8 bit planes per word, all
+/// loops over fixed-size arrays that LLVM vectorises), which are flushed to
+/// the `u32` counts every 240 responses by a bit-matrix transpose that also
+/// clears the positions the room does not offer. Blocks where the room
+/// offers nothing are skipped. Equal to [`aggregate_naive`], the oracle.
+pub fn aggregate(room: &Mask, responses: &[&Mask]) -> Vec<u32> {
+    let mut out = vec![0u32; room.len];
+    if responses.is_empty() {
+        return out;
+    }
+    let inputs: Vec<&[u64]> = responses.iter().map(|r| r.words.as_slice()).collect();
+    let nw = room.words.len();
+    let mut lo = 0;
+    while lo < nw {
+        if nw - lo >= BLOCK {
+            aggregate_block::<BLOCK>(&room.words, &inputs, lo, &mut out);
+            lo += BLOCK;
+        } else {
+            aggregate_block::<SMALL_BLOCK>(&room.words, &inputs, lo, &mut out);
+            lo += SMALL_BLOCK;
+        }
+    }
+    out
+}
+
+/// The obvious per-bit version of [`aggregate`], its differential oracle:
+/// for each position the room offers, count the responses with that bit set.
+pub fn aggregate_naive(room: &Mask, responses: &[&Mask]) -> Vec<u32> {
+    (0..room.len)
+        .map(|i| {
+            if room.get(i) {
+                responses
+                    .iter()
+                    .filter(|r| r.get(i))
+                    .fold(0u32, |n, _| n.wrapping_add(1))
+            } else {
+                0
+            }
+        })
+        .collect()
+}
