@@ -1,5 +1,8 @@
 //! Payload encryption (spec §7): NIP-44 version 2 with the room's K_enc as the conversation key.
 //!
+//! Conformance: OS-CIPHER-1 (NIP-44 version 2 exactly), OS-CIPHER-2 (the
+//! conversation key is `K_enc`), OS-CIPHER-4 to OS-CIPHER-10 (the checks).
+//!
 //! OpenSlots uses the room's 32-byte symmetric key `K_enc` directly as the
 //! NIP-44 *conversation key*: there is no ECDH step and no HKDF-extract step.
 //! Everything after that is [NIP-44 version 2] exactly, so any conforming

@@ -41,7 +41,7 @@ static SECP: LazyLock<secp256k1::Secp256k1<secp256k1::All>> =
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum EventError {
-    /// The text is not a NIP-01 event (OS-EVENT-7).
+    /// The text is not a well-formed NIP-01 event (OS-EVENT-13).
     #[error("not a well-formed NIP-01 event")]
     Json,
     /// The id is not the hash of the event's serialisation (OS-EVENT-7).
@@ -82,7 +82,8 @@ impl SpecError for EventError {
 
     fn requirement(&self) -> &'static str {
         match self {
-            Self::Json | Self::Id => "OS-EVENT-7",
+            Self::Json => "OS-EVENT-13",
+            Self::Id => "OS-EVENT-7",
             Self::Sig => "OS-EVENT-8",
             Self::Kind => "OS-EVENT-1",
             Self::Tag { requirement } => requirement,
@@ -92,9 +93,57 @@ impl SpecError for EventError {
     }
 }
 
-/// Parses a NIP-01 event from JSON text (OS-EVENT-7: malformed is `event-json`).
+/// Parses a NIP-01 event from JSON text (OS-EVENT-13): a JSON object with
+/// `id` and `pubkey` (64 lowercase hex), `created_at` (0 to 2^53 - 1), `kind`
+/// (0 to 65535), `tags` (arrays of strings), `content` (a string) and `sig`
+/// (128 lowercase hex); unknown members are ignored. Anything else is
+/// `event-json`. Id and signature are checked later (OS-EVENT-7, OS-EVENT-8).
 pub fn parse_event(json: &str) -> Result<Event, EventError> {
+    use serde_json::Value;
+    let value: Value = serde_json::from_str(json).map_err(|_| EventError::Json)?;
+    let obj = value.as_object().ok_or(EventError::Json)?;
+    let lower_hex = |key: &str, len: usize| {
+        obj.get(key).and_then(Value::as_str).is_some_and(|s| {
+            s.len() == len
+                && s.bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        })
+    };
+    let int_in = |key: &str, max: u64| {
+        obj.get(key)
+            .and_then(Value::as_u64)
+            .is_some_and(|v| v <= max)
+    };
+    let tags_ok = obj
+        .get("tags")
+        .and_then(Value::as_array)
+        .is_some_and(|tags| {
+            tags.iter().all(|t| {
+                t.as_array()
+                    .is_some_and(|parts| parts.iter().all(Value::is_string))
+            })
+        });
+    let well_formed = lower_hex("id", 64)
+        && lower_hex("pubkey", 64)
+        && lower_hex("sig", 128)
+        && int_in(
+            "created_at",
+            crate::payload::MAX_SAFE_INTEGER.unsigned_abs(),
+        )
+        && int_in("kind", u64::from(u16::MAX))
+        && tags_ok
+        && obj.get("content").is_some_and(Value::is_string);
+    if !well_formed {
+        return Err(EventError::Json);
+    }
     Event::from_json(json).map_err(|_| EventError::Json)
+}
+
+/// The `created_at` of a publisher's next version of an address (OS-EVENT-9):
+/// `max(now, previous + 1)`, so that versions strictly increase even within
+/// one second and last-write-wins never needs the tie-break.
+pub fn next_created_at(now: u64, previous: Option<u64>) -> u64 {
+    previous.map_or(now, |p| now.max(p.saturating_add(1)))
 }
 
 /// Checks id and signature (OS-EVENT-7, OS-EVENT-8).
@@ -113,7 +162,7 @@ fn tag(parts: &[&str]) -> Vec<String> {
     parts.iter().map(|s| (*s).to_owned()).collect()
 }
 
-/// The tags of a v1 room event (OS-EVENT-2).
+/// The tags of a v1 room event (OS-EVENT-2); v1 writers add no expiration (OS-EXPIRY-5).
 pub fn room_tags_v1(room_d: &str) -> Vec<Vec<String>> {
     vec![tag(&["d", room_d]), tag(&["t", APP_TAG])]
 }

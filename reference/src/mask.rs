@@ -623,7 +623,7 @@ fn csa(a: u64, b: u64, c: u64) -> (u64, u64) {
 /// `w`. A Harley–Seal carry-save tree reduces the 16 inputs into the ones,
 /// twos, fours and eights planes; the resulting sixteens ripple into planes
 /// 4 to 7.
-#[inline(never)]
+#[inline(always)]
 fn add_group<const B: usize>(planes: &mut [[u64; B]; 8], d: &[&[u64; B]; GROUP]) {
     let [p0, p1, p2, p3, p4, p5, p6, p7] = planes;
     let [
@@ -676,9 +676,9 @@ fn add_group<const B: usize>(planes: &mut [[u64; B]; 8], d: &[&[u64; B]; GROUP])
     }
 }
 
-/// Swaps the `shift`-bit fields of `x` selected by `mask` (shifted up by
-/// `shift`) with the fields of `y` selected by `mask`: one stage of an
-/// 8 × 8 byte-matrix transpose.
+/// Exchanges bit fields between two words: the fields of `x` at the
+/// positions `mask << shift` and the fields of `y` at the positions `mask`.
+/// One stage of a block-recursive matrix transpose.
 #[inline(always)]
 fn swap_fields(x: &mut u64, y: &mut u64, shift: u32, mask: u64) {
     let t = ((*x >> shift) ^ *y) & mask;
@@ -686,65 +686,75 @@ fn swap_fields(x: &mut u64, y: &mut u64, shift: u32, mask: u64) {
     *x ^= t << shift;
 }
 
-/// Transposes the 8 × 8 bit matrix in `x` (row `r` = byte `r`, column `c` =
-/// bit `c` of the byte) with three delta swaps.
-#[inline(always)]
-fn transpose8(mut x: u64) -> u64 {
-    let t = (x ^ (x >> 7)) & 0x00AA_00AA_00AA_00AA;
-    x ^= t ^ (t << 7);
-    let t = (x ^ (x >> 14)) & 0x0000_CCCC_0000_CCCC;
-    x ^= t ^ (t << 14);
-    let t = (x ^ (x >> 28)) & 0x0000_0000_F0F0_F0F0;
-    x ^ t ^ (t << 28)
-}
-
 /// Writes (`first`) or adds the counts held in `planes` into `out` (the
 /// `u32` counts of the block's positions) at the positions `room` offers, and
 /// clears `planes`.
 ///
-/// Plane bits at positions the room does not offer are cleared first; then
-/// the 8 planes × 64 positions of each word are transposed into 64 count
-/// bytes (an 8 × 8 byte transpose across the planes, then an 8 × 8 bit
-/// transpose inside each word), which are widened into `out`.
-#[inline(never)]
-fn flush<const B: usize>(planes: &mut [[u64; B]; 8], room: &[u64; B], out: &mut [u32], first: bool) {
+/// For each word, the 8 plane words (plane `p` bit `8 j + k` = bit `p` of
+/// the count of position `8 j + k`) are masked with the room's word and
+/// transposed into 8 words of count bytes: three bit-level stages transpose
+/// the 8 × 8 bit matrices (plane × bit-in-byte) of every byte lane, so that
+/// byte `j` of word `k` is the count of position `8 j + k`; three
+/// byte-level stages transpose the 8 × 8 byte matrix (word × byte), so that
+/// byte `k` of word `j` is that count. Every stage exchanges fields between
+/// pairs of words (3 operations per word), and the loop over the block's
+/// words vectorises. The count bytes are then widened into `out`.
+#[inline(always)]
+fn flush<const B: usize>(
+    planes: &mut [[u64; B]; 8],
+    room: &[u64; B],
+    out: &mut [u32],
+    first: bool,
+) {
+    const B1: u64 = 0x5555_5555_5555_5555;
+    const B2: u64 = 0x3333_3333_3333_3333;
+    const B4: u64 = 0x0F0F_0F0F_0F0F_0F0F;
+    const Y1: u64 = 0x00FF_00FF_00FF_00FF;
+    const Y2: u64 = 0x0000_FFFF_0000_FFFF;
+    const Y4: u64 = 0x0000_0000_FFFF_FFFF;
     let [p0, p1, p2, p3, p4, p5, p6, p7] = planes;
     for w in 0..B {
         let r = room[w];
         let (mut a0, mut a1, mut a2, mut a3) = (p0[w] & r, p1[w] & r, p2[w] & r, p3[w] & r);
         let (mut a4, mut a5, mut a6, mut a7) = (p4[w] & r, p5[w] & r, p6[w] & r, p7[w] & r);
-        const M32: u64 = 0x0000_0000_FFFF_FFFF;
-        const M16: u64 = 0x0000_FFFF_0000_FFFF;
-        const M8: u64 = 0x00FF_00FF_00FF_00FF;
-        swap_fields(&mut a0, &mut a4, 32, M32);
-        swap_fields(&mut a1, &mut a5, 32, M32);
-        swap_fields(&mut a2, &mut a6, 32, M32);
-        swap_fields(&mut a3, &mut a7, 32, M32);
-        swap_fields(&mut a0, &mut a2, 16, M16);
-        swap_fields(&mut a1, &mut a3, 16, M16);
-        swap_fields(&mut a4, &mut a6, 16, M16);
-        swap_fields(&mut a5, &mut a7, 16, M16);
-        swap_fields(&mut a0, &mut a1, 8, M8);
-        swap_fields(&mut a2, &mut a3, 8, M8);
-        swap_fields(&mut a4, &mut a5, 8, M8);
-        swap_fields(&mut a6, &mut a7, 8, M8);
-        // Byte `p` of `a_j` is now byte `j` of plane `p`; after the bit
-        // transpose, byte `k` of `a_j` is the count of position 8 j + k.
-        p0[w] = transpose8(a0);
-        p1[w] = transpose8(a1);
-        p2[w] = transpose8(a2);
-        p3[w] = transpose8(a3);
-        p4[w] = transpose8(a4);
-        p5[w] = transpose8(a5);
-        p6[w] = transpose8(a6);
-        p7[w] = transpose8(a7);
+        // Bit level: (plane p, bit k of byte j) -> (word k, bit p of byte j).
+        swap_fields(&mut a0, &mut a1, 1, B1);
+        swap_fields(&mut a2, &mut a3, 1, B1);
+        swap_fields(&mut a4, &mut a5, 1, B1);
+        swap_fields(&mut a6, &mut a7, 1, B1);
+        swap_fields(&mut a0, &mut a2, 2, B2);
+        swap_fields(&mut a1, &mut a3, 2, B2);
+        swap_fields(&mut a4, &mut a6, 2, B2);
+        swap_fields(&mut a5, &mut a7, 2, B2);
+        swap_fields(&mut a0, &mut a4, 4, B4);
+        swap_fields(&mut a1, &mut a5, 4, B4);
+        swap_fields(&mut a2, &mut a6, 4, B4);
+        swap_fields(&mut a3, &mut a7, 4, B4);
+        // Byte level: (word k, byte j) -> (word j, byte k).
+        swap_fields(&mut a0, &mut a1, 8, Y1);
+        swap_fields(&mut a2, &mut a3, 8, Y1);
+        swap_fields(&mut a4, &mut a5, 8, Y1);
+        swap_fields(&mut a6, &mut a7, 8, Y1);
+        swap_fields(&mut a0, &mut a2, 16, Y2);
+        swap_fields(&mut a1, &mut a3, 16, Y2);
+        swap_fields(&mut a4, &mut a6, 16, Y2);
+        swap_fields(&mut a5, &mut a7, 16, Y2);
+        swap_fields(&mut a0, &mut a4, 32, Y4);
+        swap_fields(&mut a1, &mut a5, 32, Y4);
+        swap_fields(&mut a2, &mut a6, 32, Y4);
+        swap_fields(&mut a3, &mut a7, 32, Y4);
+        (p0[w], p1[w], p2[w], p3[w]) = (a0, a1, a2, a3);
+        (p4[w], p5[w], p6[w], p7[w]) = (a4, a5, a6, a7);
     }
     for (w, (out_w, r)) in out.chunks_mut(64).zip(room).enumerate() {
         if *r == 0 {
             continue;
         }
         let mut counts = [0u8; 64];
-        for (dst, plane) in counts.chunks_exact_mut(8).zip([&*p0, p1, p2, p3, p4, p5, p6, p7]) {
+        for (dst, plane) in counts
+            .chunks_exact_mut(8)
+            .zip([&*p0, p1, p2, p3, p4, p5, p6, p7])
+        {
             dst.copy_from_slice(&plane[w].to_le_bytes());
         }
         if first {

@@ -210,8 +210,20 @@ impl<'de> Visitor<'de> for UniqueMembers {
     }
 }
 
-/// Parses `text` as a JSON object with unique member names into `T`.
+/// Parses `text` as a JSON object with unique member names into `T` (steps 1 and 3).
 fn parse_object<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T, PayloadError> {
+    check_unique_object(text)?;
+    parse_fields(text)
+}
+
+/// Step 3 of spec §8.3 on a text already known to be a well-formed object:
+/// anything that fails now is a missing or mistyped member.
+fn parse_fields<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T, PayloadError> {
+    serde_json::from_str::<T>(text).map_err(|_| PayloadError::Field)
+}
+
+/// Step 1 of spec §8.3: a JSON object whose objects have unique member names.
+fn check_unique_object(text: &str) -> Result<(), PayloadError> {
     let trimmed = text.trim_start_matches([' ', '\t', '\n', '\r']);
     if !trimmed.starts_with('{') {
         return Err(PayloadError::Json);
@@ -220,9 +232,7 @@ fn parse_object<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T, PayloadError
     UniqueMembers
         .deserialize(&mut de)
         .and_then(|()| de.end())
-        .map_err(|_| PayloadError::Json)?;
-    // Well-formed and unique: anything that fails now is a missing or mistyped member.
-    serde_json::from_str::<T>(text).map_err(|_| PayloadError::Field)
+        .map_err(|_| PayloadError::Json)
 }
 
 fn check_start(start: i64) -> Result<i64, PayloadError> {
@@ -233,17 +243,47 @@ fn check_start(start: i64) -> Result<i64, PayloadError> {
     }
 }
 
-fn check_v2_header(
-    v: i64,
+/// Step 2 of reading a v2 payload (spec §8.3): `v` must be an integer
+/// (`payload-field`) equal to 2 (`payload-version`), before any other member.
+fn check_v2_version(text: &str) -> Result<(), PayloadError> {
+    #[derive(Deserialize)]
+    struct Probe {
+        #[serde(default)]
+        v: Option<serde_json::Value>,
+    }
+    let probe: Probe = serde_json::from_str(text).map_err(|_| PayloadError::Json)?;
+    match probe.v {
+        Some(serde_json::Value::Number(n)) => match n.as_i64() {
+            Some(v) if (-MAX_SAFE_INTEGER..=MAX_SAFE_INTEGER).contains(&v) => {
+                if v == 2 {
+                    Ok(())
+                } else {
+                    Err(PayloadError::Version)
+                }
+            }
+            _ => Err(PayloadError::Field),
+        },
+        _ => Err(PayloadError::Field),
+    }
+}
+
+/// Step 3 for a v2 mask's `n`: an integer in the JavaScript-safe range (OS-PAYLOAD-4).
+fn check_n(n: u64) -> Result<u64, PayloadError> {
+    if n <= MAX_SAFE_INTEGER.unsigned_abs() {
+        Ok(n)
+    } else {
+        Err(PayloadError::Field)
+    }
+}
+
+/// Step 4 of reading a v2 payload: role, room and author (OS-PAYLOAD-8).
+fn check_v2_binding(
     role: &str,
     room: &str,
     author: &str,
     want_role: &str,
     binding: &Binding<'_>,
 ) -> Result<(), PayloadError> {
-    if v != 2 {
-        return Err(PayloadError::Version);
-    }
     if role != want_role {
         return Err(PayloadError::Binding("role"));
     }
@@ -281,13 +321,16 @@ impl RoomPayload {
     /// Reads a v2 room plaintext and checks its binding (OS-PAYLOAD-5, OS-PAYLOAD-7,
     /// OS-PAYLOAD-8, OS-PAYLOAD-9, OS-MASK-2, OS-MASK-5, OS-MASK-6).
     pub fn parse_v2(text: &str, binding: &Binding<'_>) -> Result<Self, PayloadError> {
-        let w: RoomV2Wire = parse_object(text)?;
-        check_v2_header(w.v, &w.role, &w.room, &w.author, ROLE_ROOM, binding)?;
+        check_unique_object(text)?;
+        check_v2_version(text)?;
+        let w: RoomV2Wire = parse_fields(text)?;
+        let start = check_start(w.start)?;
+        let n = check_n(w.mask.n)?;
+        check_v2_binding(&w.role, &w.room, &w.author, ROLE_ROOM, binding)?;
         if w.title.len() > MAX_TITLE_V2 {
             return Err(PayloadError::TooLarge);
         }
-        let start = check_start(w.start)?;
-        let mask = mask::decode_v2(w.mask.n, &w.mask.b)?;
+        let mask = mask::decode_v2(n, &w.mask.b)?;
         mask::validate_room(&mask)?;
         Ok(Self {
             title: w.title,
@@ -345,6 +388,41 @@ impl RoomPayload {
 }
 
 impl ResponsePayload {
+    /// A response that marks exactly the chosen offered slots (OS-MASK-10),
+    /// in the room's coordinates: v1 reads masks against the room's start and
+    /// length; v2 carries the room's `start` and `n`. A chosen instant the
+    /// room does not offer is `mask-off-grid`.
+    pub fn choose(
+        room: &RoomPayload,
+        profile: Profile,
+        name: &str,
+        chosen: &[i64],
+    ) -> Result<Self, PayloadError> {
+        let mut mask = Mask::zeros(room.mask.len());
+        for &t in chosen {
+            let offset = t
+                .checked_sub(room.start)
+                .filter(|o| o % crate::SLOT_SECONDS == 0);
+            let index = offset.and_then(|o| usize::try_from(o / crate::SLOT_SECONDS).ok());
+            match index {
+                Some(i) if room.mask.get(i) => {
+                    mask.set(i, true);
+                }
+                _ => {
+                    return Err(MaskError::OffGrid {
+                        requirement: "OS-MASK-10",
+                    }
+                    .into());
+                }
+            }
+        }
+        Ok(Self {
+            name: name.to_owned(),
+            start: (profile == Profile::V2).then_some(room.start),
+            mask,
+        })
+    }
+
     /// Reads a v1 response plaintext (OS-PAYLOAD-3, OS-PAYLOAD-4, OS-MASK-1).
     /// The length check against the room (OS-MASK-3) is the resolver's.
     pub fn parse_v1(text: &str) -> Result<Self, PayloadError> {
@@ -360,13 +438,16 @@ impl ResponsePayload {
     /// Reads a v2 response plaintext and checks its binding (OS-PAYLOAD-6,
     /// OS-PAYLOAD-7, OS-PAYLOAD-8, OS-PAYLOAD-9, OS-MASK-5, OS-MASK-6).
     pub fn parse_v2(text: &str, binding: &Binding<'_>) -> Result<Self, PayloadError> {
-        let w: ResponseV2Wire = parse_object(text)?;
-        check_v2_header(w.v, &w.role, &w.room, &w.author, ROLE_RESPONSE, binding)?;
+        check_unique_object(text)?;
+        check_v2_version(text)?;
+        let w: ResponseV2Wire = parse_fields(text)?;
+        let start = check_start(w.start)?;
+        let n = check_n(w.mask.n)?;
+        check_v2_binding(&w.role, &w.room, &w.author, ROLE_RESPONSE, binding)?;
         if w.name.len() > MAX_NAME_V2 {
             return Err(PayloadError::TooLarge);
         }
-        let start = check_start(w.start)?;
-        let mask = mask::decode_v2(w.mask.n, &w.mask.b)?;
+        let mask = mask::decode_v2(n, &w.mask.b)?;
         Ok(Self {
             name: w.name,
             start: Some(start),

@@ -385,3 +385,102 @@ proptest! {
         prop_assert_eq!(shuffled, baseline);
     }
 }
+
+#[test]
+fn os_event_9_created_at_strictly_increases() {
+    use openslots::event::next_created_at;
+    assert_eq!(next_created_at(1000, None), 1000);
+    // A second version within the same second moves one second ahead.
+    assert_eq!(next_created_at(1000, Some(1000)), 1001);
+    // A clock that went backwards still moves ahead of the last version.
+    assert_eq!(next_created_at(900, Some(1000)), 1001);
+    assert_eq!(next_created_at(2000, Some(1000)), 2000);
+    assert_eq!(next_created_at(5, Some(u64::MAX)), u64::MAX);
+}
+
+#[test]
+fn os_event_13_malformed_events_are_event_json() {
+    let ev = room_event(&v1_ctx(), &keys(1), "R", 1000, 1);
+    let good: serde_json::Value = serde_json::from_str(&ev.as_json()).unwrap();
+    assert!(openslots::event::parse_event(&good.to_string()).is_ok());
+    let mut with_extra = good.clone();
+    with_extra["extra"] = serde_json::json!(1);
+    assert!(openslots::event::parse_event(&with_extra.to_string()).is_ok());
+    let cases: Vec<(&str, serde_json::Value)> = vec![
+        ("id", serde_json::json!(ev.id.to_hex().to_uppercase())),
+        ("pubkey", serde_json::json!("ab")),
+        ("sig", serde_json::json!(7)),
+        ("created_at", serde_json::json!(-1)),
+        ("created_at", serde_json::json!(9_007_199_254_740_992u64)),
+        ("created_at", serde_json::json!(1.5)),
+        ("kind", serde_json::json!(65_536)),
+        ("tags", serde_json::json!([["d", 1]])),
+        ("tags", serde_json::json!(["d"])),
+        ("content", serde_json::Value::Null),
+    ];
+    for (member, value) in cases {
+        let mut bad = good.clone();
+        bad[member] = value.clone();
+        let err = openslots::event::parse_event(&bad.to_string()).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::EventJson, "{member} = {value}");
+        assert_eq!(err.requirement(), "OS-EVENT-13");
+        let mut missing = good.clone();
+        missing.as_object_mut().unwrap().remove(member);
+        assert!(
+            openslots::event::parse_event(&missing.to_string()).is_err(),
+            "without {member}"
+        );
+    }
+    assert!(openslots::event::parse_event("[]").is_err());
+    assert!(openslots::event::parse_event("{").is_err());
+}
+
+#[test]
+fn os_mask_10_response_marks_exactly_the_chosen_offered_slots() {
+    use openslots::payload::ResponsePayload;
+    let room = room("R");
+    let r =
+        ResponsePayload::choose(&room, openslots::Profile::V1, "A", &[slot(4), slot(0)]).unwrap();
+    assert_eq!(mask::encode_v1(&r.mask), "10001");
+    assert_eq!(r.start, None);
+    let r = ResponsePayload::choose(&room, openslots::Profile::V2, "A", &[]).unwrap();
+    assert_eq!(
+        (r.start, r.mask.len(), r.mask.count_ones()),
+        (Some(START), 5, 0)
+    );
+    // Slot 2 (10:00) is inside the span but not offered; 900 s is off the grid.
+    for t in [slot(2), slot(5), START + 900, START - 1800, i64::MIN] {
+        let err = ResponsePayload::choose(&room, openslots::Profile::V1, "A", &[t]).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::MaskOffGrid);
+        assert_eq!(err.requirement(), "OS-MASK-10");
+    }
+}
+
+#[test]
+fn os_expiry_5_v1_writers_add_no_expiration() {
+    let ctx = v1_ctx();
+    let room_ev = room_event(&ctx, &keys(1), "R", 1000, 1);
+    let resp = response_v1(&ctx, &keys(2), &room_ev, "A", "11000", 1100, 2);
+    for e in [&room_ev, &resp] {
+        assert!(openslots::event::first_tag(e, "expiration").is_none());
+    }
+    // ... but a v1 reader honours one (OS-EXPIRY-3): an expired v1 room is not found.
+    let mut tags = openslots::event::room_tags_v1(&ctx.room_d);
+    tags.push(vec!["expiration".into(), "999".into()]);
+    let plaintext = room("R")
+        .to_json(
+            openslots::Profile::V1,
+            &openslots::payload::Binding {
+                room_id: ROOM_ID,
+                author: "",
+            },
+        )
+        .unwrap();
+    let content =
+        openslots::cipher::encrypt_with_nonce(&ctx.keys.enc, plaintext.as_bytes(), &nonce(3))
+            .unwrap();
+    let expiring = openslots::event::sign(&keys(1), 1000, tags, content, &[3; 32]).unwrap();
+    assert!(resolution::resolve(&ctx, std::slice::from_ref(&expiring), 999).is_ok());
+    let err = resolution::resolve(&ctx, &[expiring], 1000).unwrap_err();
+    assert_eq!(err.rejected[0].1.code, ErrorCode::EventExpired);
+}

@@ -1,0 +1,119 @@
+//! The spec, the reference and the error vocabulary agree: every requirement
+//! ID the code names is defined in the spec, every error code is in the
+//! spec's table, and every requirement that data can test is named by at
+//! least one check or test of the reference.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests stop at the first surprise
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use openslots::ErrorCode;
+use openslots_harness::requirements::{self, Testability};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn spec_text() -> String {
+    std::fs::read_to_string(root().join("spec/openslots.md")).unwrap()
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// IDs named in the reference crate's sources and tests.
+fn ids_named_by_reference() -> BTreeSet<String> {
+    let mut files = Vec::new();
+    rust_files(&root().join("reference"), &mut files);
+    files
+        .iter()
+        .flat_map(|f| requirements::mentioned_ids(&std::fs::read_to_string(f).unwrap()))
+        .collect()
+}
+
+#[test]
+fn spec_requirements_parse() {
+    let reqs = requirements::parse(&spec_text()).unwrap();
+    assert!(reqs.len() >= 80, "only {} requirements", reqs.len());
+    for r in &reqs {
+        assert!(!r.text.is_empty(), "{} has no text", r.id);
+    }
+}
+
+#[test]
+fn every_id_the_reference_names_is_defined() {
+    let defined: BTreeSet<String> = requirements::parse(&spec_text())
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    let unknown: Vec<String> = ids_named_by_reference()
+        .into_iter()
+        .filter(|id| !defined.contains(id))
+        .collect();
+    assert!(
+        unknown.is_empty(),
+        "the reference names IDs the spec does not define: {unknown:?}"
+    );
+}
+
+#[test]
+fn every_id_the_spec_mentions_is_defined() {
+    let text = spec_text();
+    let defined: BTreeSet<String> = requirements::parse(&text)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    // Areas reserved for later sections are mentioned but not yet defined.
+    let reserved = ["OS-WRAP-", "OS-RELAY-"];
+    let unknown: BTreeSet<String> = requirements::mentioned_ids(&text)
+        .into_iter()
+        .filter(|id| !defined.contains(id) && !reserved.iter().any(|r| id.starts_with(r)))
+        .collect();
+    assert!(
+        unknown.is_empty(),
+        "the spec mentions undefined IDs: {unknown:?}"
+    );
+}
+
+#[test]
+fn every_error_code_is_in_the_spec_table() {
+    let text = spec_text();
+    let start = text.find("## 15. Error codes").expect("spec has §15");
+    let end = start + text[start..].find("\n## 16.").expect("§15 ends");
+    let table = &text[start..end];
+    let missing: Vec<&str> = ErrorCode::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .filter(|c| !table.contains(&format!("`{c}`")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "error codes missing from spec §15: {missing:?}"
+    );
+}
+
+#[test]
+fn every_testable_requirement_is_named_by_the_reference() {
+    let named = ids_named_by_reference();
+    let unnamed: Vec<String> = requirements::parse(&spec_text())
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.testability == Testability::Vectors && !named.contains(&r.id))
+        .map(|r| r.id)
+        .collect();
+    assert!(
+        unnamed.is_empty(),
+        "requirements that data can test but no check or test of the reference names: {unnamed:?}"
+    );
+}
