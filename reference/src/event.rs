@@ -95,7 +95,7 @@ impl SpecError for EventError {
 
 /// Parses a NIP-01 event from JSON text (OS-EVENT-13): a JSON object with
 /// `id` and `pubkey` (64 lowercase hex), `created_at` (0 to 2^53 - 1), `kind`
-/// (0 to 65535), `tags` (arrays of strings), `content` (a string) and `sig`
+/// (0 to 65535), `tags` (non-empty arrays of strings), `content` (a string) and `sig`
 /// (128 lowercase hex); unknown members are ignored. Anything else is
 /// `event-json`. Id and signature are checked later (OS-EVENT-7, OS-EVENT-8).
 pub fn parse_event(json: &str) -> Result<Event, EventError> {
@@ -120,7 +120,7 @@ pub fn parse_event(json: &str) -> Result<Event, EventError> {
         .is_some_and(|tags| {
             tags.iter().all(|t| {
                 t.as_array()
-                    .is_some_and(|parts| parts.iter().all(Value::is_string))
+                    .is_some_and(|parts| !parts.is_empty() && parts.iter().all(Value::is_string))
             })
         });
     let well_formed = lower_hex("id", 64)

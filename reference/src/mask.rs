@@ -75,11 +75,13 @@ pub enum MaskError {
     #[error("mask-trailing-bits: the v2 mask sets bits beyond its slot count (OS-MASK-5)")]
     TrailingBits,
     /// `mask-too-large`: a v1 mask longer than [`MAX_SLOTS_V1`] (`OS-MASK-1`)
-    /// or a v2 mask longer than [`MAX_SLOTS_V2`] (`OS-MASK-6`), whether
-    /// decoded or built from slot instants in that profile.
+    /// or a v2 mask longer than [`MAX_SLOTS_V2`] (`OS-MASK-6`) read by a
+    /// decoder, or a room mask built from slot instants that would exceed the
+    /// profile's limit (`OS-MASK-4`).
     #[error("mask-too-large: the mask exceeds the profile's slot limit ({requirement})")]
     TooLarge {
-        /// `"OS-MASK-1"` (v1 limit) or `"OS-MASK-6"` (v2 limit).
+        /// `"OS-MASK-1"` (v1 decode), `"OS-MASK-6"` (v2 decode) or
+        /// `"OS-MASK-4"` (building a room mask).
         requirement: &'static str,
     },
     /// `mask-untrimmed`: a room mask whose first or last bit is clear, or
@@ -475,21 +477,22 @@ pub fn validate_response_v1(room: &Mask, response: &Mask) -> Result<(), MaskErro
 // Slots and grids
 // ---------------------------------------------------------------------------
 
-/// Builds a room mask from slot instants (OS-MASK-4): `start` is the earliest
-/// slot and slot `t` sets bit `(t - start) / 1800`.
+/// Builds a room mask from slot instants (OS-MASK-4, spec §10.2): `start` is
+/// the earliest slot and slot `t` sets bit `(t - start) / 1800`.
 ///
 /// The input may be in any order and hold duplicates: it is sorted and
 /// deduplicated first (a set of slots has one mask). An instant that is not a
 /// multiple of 1800 s after `start` is moved down to the slot it falls in
 /// (floor division) in [`Profile::V1`], the deployed app's behaviour kept for
-/// byte compatibility, and rejected with `OffGrid` (OS-MASK-4) in
-/// [`Profile::V2`].
+/// byte compatibility, and rejected in [`Profile::V2`].
 ///
-/// Errors, checked in this order: no slot → `Length` (OS-MASK-4); a mask
-/// longer than the profile's limit ([`MAX_SLOTS_V1`] → `TooLarge` OS-MASK-1,
-/// [`MAX_SLOTS_V2`] → `TooLarge` OS-MASK-6), judged from the last slot before
-/// anything is allocated (a span too large for `i64` is `TooLarge` too); then
-/// `OffGrid` (V2 only). The result is always trimmed.
+/// Errors, in the order of spec §10.2: no slot → `Length` (OS-MASK-4); in V2,
+/// an off-grid instant → `OffGrid` (OS-MASK-4); a mask longer than the
+/// profile's limit ([`MAX_SLOTS_V1`] or [`MAX_SLOTS_V2`]) → `TooLarge`
+/// (OS-MASK-4, the requirement that sets the limit for writers), judged from
+/// the last slot before the mask is allocated. Offsets are computed exactly
+/// as `u64` (`i64::abs_diff`), so any pair of `i64` instants is handled
+/// without overflow. The result is always trimmed (OS-MASK-2).
 pub fn room_mask_from_slots(slots: &[i64], profile: Profile) -> Result<(i64, Mask), MaskError> {
     let mut sorted = slots.to_vec();
     sorted.sort_unstable();
@@ -497,29 +500,26 @@ pub fn room_mask_from_slots(slots: &[i64], profile: Profile) -> Result<(i64, Mas
     let (Some(&start), Some(&last)) = (sorted.first(), sorted.last()) else {
         return Err(MaskError::Length { requirement: REQ_4 });
     };
-    let (limit, too_large) = match profile {
-        Profile::V1 => (MAX_SLOTS_V1, MaskError::TooLarge { requirement: REQ_1 }),
-        Profile::V2 => (MAX_SLOTS_V2, MaskError::TooLarge { requirement: REQ_6 }),
+    let slot = SLOT_SECONDS.unsigned_abs();
+    // Every instant is >= start, so the offset is exact and `/` is floor
+    // division.
+    let offset = |t: i64| t.abs_diff(start);
+    if profile == Profile::V2 && sorted.iter().any(|&t| offset(t) % slot != 0) {
+        return Err(MaskError::OffGrid { requirement: REQ_4 });
+    }
+    let limit = match profile {
+        Profile::V1 => MAX_SLOTS_V1,
+        Profile::V2 => MAX_SLOTS_V2,
     };
-    // Offsets are non-negative (sorted input), so `/` is floor division.
-    let index_of = |t: i64| -> Option<usize> {
-        let offset = t.checked_sub(start)?;
-        usize::try_from(offset / SLOT_SECONDS).ok()
-    };
-    let len = match index_of(last) {
-        Some(i) if i < limit => i + 1,
+    let too_large = MaskError::TooLarge { requirement: REQ_4 };
+    let len = match usize::try_from(offset(last) / slot) {
+        Ok(i) if i < limit => i + 1,
         _ => return Err(too_large),
     };
     let mut mask = Mask::zeros(len);
     for &t in &sorted {
-        let Some(offset) = t.checked_sub(start) else {
-            return Err(too_large);
-        };
-        if profile == Profile::V2 && offset % SLOT_SECONDS != 0 {
-            return Err(MaskError::OffGrid { requirement: REQ_4 });
-        }
-        match index_of(t) {
-            Some(i) if i < len => {
+        match usize::try_from(offset(t) / slot) {
+            Ok(i) if i < len => {
                 mask.set(i, true);
             }
             _ => return Err(too_large),
@@ -573,7 +573,9 @@ fn bits_at(words: &[u64], offset: i128) -> u64 {
 /// `OffGrid` (OS-MASK-7) if `from_start - to_start` is not a multiple of
 /// 1800 s, checked first and whatever the overlap (a response that is not on
 /// the room's grid is malformed even if it misses the room). The arithmetic is
-/// done in `i128`, where no pair of `i64` instants can overflow.
+/// done in `i128`, where no pair of `i64` instants can overflow. The result
+/// is allocated at `to_len` bits (bounding it is the caller's business; the
+/// room's length is).
 pub fn rebase(m: &Mask, from_start: i64, to_start: i64, to_len: usize) -> Result<Mask, MaskError> {
     let diff = i128::from(from_start) - i128::from(to_start);
     if diff % i128::from(SLOT_SECONDS) != 0 {
@@ -601,10 +603,10 @@ pub fn rebase(m: &Mask, from_start: i64, to_start: i64, to_len: usize) -> Result
 /// Words per block in the bulk of the room: the bit-sliced kernels work on
 /// fixed-size arrays, so every index in their hot loops is in bounds by
 /// construction and LLVM vectorises across the words of a block.
-const BLOCK: usize = 32;
+const BLOCK: usize = 16;
 /// Words per block at the end of the room (a partial last block is padded).
 const SMALL_BLOCK: usize = 4;
-/// Responses added per carry-save step.
+/// Responses added per carry-save tree.
 const GROUP: usize = 16;
 /// Responses between two flushes of the bit-sliced counters into `u32`
 /// counts: 15 groups of 16, so that every count of a batch fits 8 bit planes
@@ -618,13 +620,15 @@ fn csa(a: u64, b: u64, c: u64) -> (u64, u64) {
     ((a & b) | (u & c), u ^ c)
 }
 
-/// Adds 16 blocks of response words into bit-sliced vertical counters:
-/// `planes[p][w]` holds bit `p` of the counts of the 64 positions of word
-/// `w`. A Harley–Seal carry-save tree reduces the 16 inputs into the ones,
-/// twos, fours and eights planes; the resulting sixteens ripple into planes
-/// 4 to 7.
+/// Bit-sliced vertical counters for a block of `B` words: `planes[p][w]`
+/// holds bit `p` of the counts of the 64 positions of word `w`.
+type Planes<const B: usize> = [[u64; B]; 8];
+
+/// Adds 16 blocks of response words to the counters. A Harley–Seal
+/// carry-save tree reduces the 16 inputs into the ones, twos, fours and
+/// eights planes; the resulting sixteens ripple into planes 4 to 7.
 #[inline(always)]
-fn add_group<const B: usize>(planes: &mut [[u64; B]; 8], d: &[&[u64; B]; GROUP]) {
+fn add_group<const B: usize>(planes: &mut Planes<B>, d: &[&[u64; B]; GROUP]) {
     let [p0, p1, p2, p3, p4, p5, p6, p7] = planes;
     let [
         d0,
@@ -659,13 +663,9 @@ fn add_group<const B: usize>(planes: &mut [[u64; B]; 8], d: &[&[u64; B]; GROUP])
         let (t_b, o) = csa(o, d14[w], d15[w]);
         let (f_b, t) = csa(t, t_a, t_b);
         let (e_b, f) = csa(f, f_a, f_b);
-        let (sixteens, e) = csa(p3[w], e_a, e_b);
-        p0[w] = o;
-        p1[w] = t;
-        p2[w] = f;
-        p3[w] = e;
+        let (c, e) = csa(p3[w], e_a, e_b);
+        (p0[w], p1[w], p2[w], p3[w]) = (o, t, f, e);
         // A batch never exceeds 255 responses, so the last carry is zero.
-        let c = sixteens;
         let (h, c) = (p4[w] ^ c, p4[w] & c);
         p4[w] = h;
         let (h, c) = (p5[w] ^ c, p5[w] & c);
@@ -673,6 +673,23 @@ fn add_group<const B: usize>(planes: &mut [[u64; B]; 8], d: &[&[u64; B]; GROUP])
         let (h, c) = (p6[w] ^ c, p6[w] & c);
         p6[w] = h;
         p7[w] ^= c;
+    }
+}
+
+/// Adds 2 blocks of response words to the counters (one carry-save adder
+/// into the ones plane, the carry rippling up): cheaper than a 16-input tree
+/// padded with zeros for the few responses left over at the end of a batch.
+#[inline(always)]
+fn add_pair<const B: usize>(planes: &mut Planes<B>, a: &[u64; B], b: &[u64; B]) {
+    let [p0, rest @ ..] = planes;
+    for w in 0..B {
+        let (mut c, o) = csa(p0[w], a[w], b[w]);
+        p0[w] = o;
+        for plane in rest.iter_mut() {
+            let h = plane[w];
+            plane[w] = h ^ c;
+            c &= h;
+        }
     }
 }
 
@@ -686,26 +703,19 @@ fn swap_fields(x: &mut u64, y: &mut u64, shift: u32, mask: u64) {
     *x ^= t << shift;
 }
 
-/// Writes (`first`) or adds the counts held in `planes` into `out` (the
-/// `u32` counts of the block's positions) at the positions `room` offers, and
-/// clears `planes`.
+/// Turns the counters into count bytes, in place: afterwards byte `k` of
+/// `planes[j][w]` is the count of position `64 w + 8 j + k`, or 0 if the
+/// room does not offer that position.
 ///
-/// For each word, the 8 plane words (plane `p` bit `8 j + k` = bit `p` of
-/// the count of position `8 j + k`) are masked with the room's word and
-/// transposed into 8 words of count bytes: three bit-level stages transpose
-/// the 8 × 8 bit matrices (plane × bit-in-byte) of every byte lane, so that
-/// byte `j` of word `k` is the count of position `8 j + k`; three
-/// byte-level stages transpose the 8 × 8 byte matrix (word × byte), so that
-/// byte `k` of word `j` is that count. Every stage exchanges fields between
+/// For each word, the 8 plane words are masked with the room's word and
+/// transposed: three bit-level stages transpose the 8 × 8 bit matrices
+/// (plane × bit-in-byte) of every byte lane, so that byte `j` of word `k`
+/// is the count of position `8 j + k`; three byte-level stages transpose the
+/// 8 × 8 byte matrix (word × byte). Every stage exchanges fields between
 /// pairs of words (3 operations per word), and the loop over the block's
-/// words vectorises. The count bytes are then widened into `out`.
+/// words vectorises.
 #[inline(always)]
-fn flush<const B: usize>(
-    planes: &mut [[u64; B]; 8],
-    room: &[u64; B],
-    out: &mut [u32],
-    first: bool,
-) {
+fn planes_to_counts<const B: usize>(planes: &mut Planes<B>, room: &[u64; B]) {
     const B1: u64 = 0x5555_5555_5555_5555;
     const B2: u64 = 0x3333_3333_3333_3333;
     const B4: u64 = 0x0F0F_0F0F_0F0F_0F0F;
@@ -746,74 +756,94 @@ fn flush<const B: usize>(
         (p0[w], p1[w], p2[w], p3[w]) = (a0, a1, a2, a3);
         (p4[w], p5[w], p6[w], p7[w]) = (a4, a5, a6, a7);
     }
-    for (w, (out_w, r)) in out.chunks_mut(64).zip(room).enumerate() {
-        if *r == 0 {
-            continue;
-        }
-        let mut counts = [0u8; 64];
-        for (dst, plane) in counts
-            .chunks_exact_mut(8)
-            .zip([&*p0, p1, p2, p3, p4, p5, p6, p7])
-        {
-            dst.copy_from_slice(&plane[w].to_le_bytes());
-        }
-        if first {
-            for (o, &c) in out_w.iter_mut().zip(&counts) {
-                *o = u32::from(c);
-            }
-        } else {
-            for (o, &c) in out_w.iter_mut().zip(&counts) {
-                *o = o.wrapping_add(u32::from(c));
-            }
-        }
-    }
-    *planes = [[0; B]; 8];
 }
 
-/// The counts of words `lo .. lo + B` of the room (positions `64 lo ..`),
-/// added into `out`, which holds the counts of the whole room.
-fn aggregate_block<const B: usize>(room: &[u64], inputs: &[&[u64]], lo: usize, out: &mut [u32]) {
+/// The 64 count bytes of word `w` (after [`planes_to_counts`]).
+#[inline(always)]
+fn counts_of<const B: usize>(planes: &Planes<B>, w: usize) -> [u8; 64] {
+    let mut counts = [0u8; 64];
+    for (dst, plane) in counts.chunks_exact_mut(8).zip(planes) {
+        dst.copy_from_slice(&plane.get(w).copied().unwrap_or(0).to_le_bytes());
+    }
+    counts
+}
+
+/// Counts words `lo .. lo + B` of the room (positions `64 lo ..`): appends
+/// `64 * min(B, room.len() - lo)` counts to `out`, which holds the counts of
+/// the words before `lo`.
+fn aggregate_block<const B: usize>(room: &[u64], inputs: &[&[u64]], lo: usize, out: &mut Vec<u32>) {
+    let base = out.len();
     let mut room_block = [0u64; B];
-    let Some(room_words) = room.get(lo..) else {
-        return;
-    };
+    let room_words = room.get(lo..).unwrap_or(&[]);
     for (dst, src) in room_block.iter_mut().zip(room_words) {
         *dst = *src;
     }
+    let words_here = room_words.len().min(B);
     if room_block.iter().all(|&w| w == 0) {
+        out.resize(base + 64 * words_here, 0);
         return;
     }
-    let end = out.len().min(64 * (lo + B));
-    let Some(out_block) = out.get_mut(64 * lo..end) else {
-        return;
-    };
     let zero = [0u64; B];
     let mut scratch = [[0u64; B]; GROUP];
     let mut planes = [[0u64; B]; 8];
-    for (bi, batch) in inputs.chunks(BATCH).enumerate() {
-        for group in batch.chunks(GROUP) {
-            // Responses that end inside the block get a zero-padded copy;
-            // a short group is padded with zero blocks.
-            for (pad, words) in scratch.iter_mut().zip(group) {
-                if words.get(lo..lo + B).is_none() {
-                    *pad = [0; B];
-                    let tail = words.get(lo..).unwrap_or(&[]);
-                    for (dst, src) in pad.iter_mut().zip(tail) {
-                        *dst = *src;
-                    }
+    for (batch_index, batch) in inputs.chunks(BATCH).enumerate() {
+        let mut groups = batch.chunks_exact(GROUP);
+        for group in &mut groups {
+            add_group(&mut planes, &resolve(group, lo, &mut scratch, &zero));
+        }
+        let rest = groups.remainder();
+        if rest.len() > GROUP / 2 {
+            add_group(&mut planes, &resolve(rest, lo, &mut scratch, &zero));
+        } else {
+            for pair in rest.chunks(2) {
+                let [a, b, ..] = resolve(pair, lo, &mut scratch, &zero);
+                add_pair(&mut planes, a, b);
+            }
+        }
+        planes_to_counts(&mut planes, &room_block);
+        if batch_index == 0 {
+            for w in 0..words_here {
+                out.extend(counts_of(&planes, w).iter().map(|&c| u32::from(c)));
+            }
+        } else {
+            let block_out = out.get_mut(base..).unwrap_or(&mut []);
+            for (w, out_w) in block_out.chunks_exact_mut(64).enumerate() {
+                for (o, &c) in out_w.iter_mut().zip(&counts_of(&planes, w)) {
+                    *o = o.wrapping_add(u32::from(c));
                 }
             }
-            let d: [&[u64; B]; GROUP] = core::array::from_fn(|j| match group.get(j) {
-                None => &zero,
-                Some(words) => words
-                    .get(lo..lo + B)
-                    .and_then(|s| <&[u64; B]>::try_from(s).ok())
-                    .unwrap_or_else(|| scratch.get(j).unwrap_or(&zero)),
-            });
-            add_group(&mut planes, &d);
         }
-        flush(&mut planes, &room_block, out_block, bi == 0);
+        planes = [[0; B]; 8];
     }
+}
+
+/// Words `lo .. lo + B` of up to 16 responses as fixed-size blocks: borrowed
+/// in place when the response has them all, else copied zero-padded into
+/// `scratch`; missing responses are `zero`.
+#[inline(always)]
+fn resolve<'a, const B: usize>(
+    group: &[&'a [u64]],
+    lo: usize,
+    scratch: &'a mut [[u64; B]; GROUP],
+    zero: &'a [u64; B],
+) -> [&'a [u64; B]; GROUP] {
+    for (pad, words) in scratch.iter_mut().zip(group) {
+        if words.get(lo..lo + B).is_none() {
+            *pad = [0; B];
+            let tail = words.get(lo..).unwrap_or(&[]);
+            for (dst, src) in pad.iter_mut().zip(tail) {
+                *dst = *src;
+            }
+        }
+    }
+    let scratch: &'a [[u64; B]; GROUP] = scratch;
+    core::array::from_fn(|j| match group.get(j) {
+        None => zero,
+        Some(words) => words
+            .get(lo..lo + B)
+            .and_then(|s| <&[u64; B]>::try_from(s).ok())
+            .unwrap_or_else(|| scratch.get(j).unwrap_or(zero)),
+    })
 }
 
 /// Per-slot availability counts (OS-MASK-8): entry `i` (for each of the
@@ -824,20 +854,22 @@ fn aggregate_block<const B: usize>(room: &[u64], inputs: &[&[u64]], lo: usize, o
 /// already be on the room's grid (v2: see [`rebase`]). Counts are exact up
 /// to `u32::MAX` responses and wrap beyond, like [`aggregate_naive`].
 ///
-/// Works word-wise on blocks of 32 words (2,048 positions): the responses'
+/// Works word-wise on blocks of 16 words (1,024 positions): the responses'
 /// words are added, 16 at a time, into bit-sliced vertical counters (a
 /// Harley–Seal carry-save tree over `u64` words, 8 bit planes per word, all
-/// loops over fixed-size arrays that LLVM vectorises), which are flushed to
-/// the `u32` counts every 240 responses by a bit-matrix transpose that also
-/// clears the positions the room does not offer. Blocks where the room
-/// offers nothing are skipped. Equal to [`aggregate_naive`], the oracle.
+/// loops over fixed-size arrays that LLVM vectorises; up to 8 left-over
+/// responses are added in pairs), which are flushed to the `u32` counts every
+/// 240 responses by a bit-matrix transpose that also clears the positions
+/// the room does not offer. Blocks where the room offers nothing are
+/// skipped. Safe code only, no target-specific intrinsics. Equal to
+/// [`aggregate_naive`], the oracle.
 pub fn aggregate(room: &Mask, responses: &[&Mask]) -> Vec<u32> {
-    let mut out = vec![0u32; room.len];
     if responses.is_empty() {
-        return out;
+        return vec![0; room.len];
     }
     let inputs: Vec<&[u64]> = responses.iter().map(|r| r.words.as_slice()).collect();
     let nw = room.words.len();
+    let mut out = Vec::with_capacity(64 * nw);
     let mut lo = 0;
     while lo < nw {
         if nw - lo >= BLOCK {
@@ -848,6 +880,8 @@ pub fn aggregate(room: &Mask, responses: &[&Mask]) -> Vec<u32> {
             lo += SMALL_BLOCK;
         }
     }
+    // `out` now has one count per position of every word.
+    out.resize(room.len, 0);
     out
 }
 

@@ -128,7 +128,7 @@ struct ResponseV1Wire {
 
 #[derive(Serialize, Deserialize)]
 struct MaskV2Wire {
-    n: u64,
+    n: i64,
     b: String,
 }
 
@@ -250,9 +250,11 @@ fn check_v2_version(text: &str) -> Result<(), PayloadError> {
     struct Probe {
         #[serde(default)]
         v: Option<serde_json::Value>,
+        #[serde(default)]
+        mask: Option<serde_json::Value>,
     }
     let probe: Probe = serde_json::from_str(text).map_err(|_| PayloadError::Json)?;
-    match probe.v {
+    let version = match probe.v {
         Some(serde_json::Value::Number(n)) => match n.as_i64() {
             Some(v) if (-MAX_SAFE_INTEGER..=MAX_SAFE_INTEGER).contains(&v) => {
                 if v == 2 {
@@ -264,16 +266,26 @@ fn check_v2_version(text: &str) -> Result<(), PayloadError> {
             _ => Err(PayloadError::Field),
         },
         _ => Err(PayloadError::Field),
+    };
+    version?;
+    // Step 3 starts here. A derived struct would also accept `mask` written
+    // as an array: the spec asks for an object (OS-PAYLOAD-4).
+    if probe.mask.as_ref().is_some_and(|m| !m.is_object()) {
+        return Err(PayloadError::Field);
     }
+    Ok(())
 }
 
-/// Step 3 for a v2 mask's `n`: an integer in the JavaScript-safe range (OS-PAYLOAD-4).
-fn check_n(n: u64) -> Result<u64, PayloadError> {
-    if n <= MAX_SAFE_INTEGER.unsigned_abs() {
-        Ok(n)
-    } else {
-        Err(PayloadError::Field)
-    }
+/// Reads a v2 mask (spec §10.3) whose `n` has passed step 3 as an integer:
+/// `n < 1` is `mask-length` (OS-MASK-6), the rest is the mask decoder's.
+fn decode_mask_v2(n: i64, b: &str) -> Result<Mask, PayloadError> {
+    let n = u64::try_from(n)
+        .ok()
+        .filter(|&n| n >= 1)
+        .ok_or(MaskError::Length {
+            requirement: "OS-MASK-6",
+        })?;
+    Ok(mask::decode_v2(n, b)?)
 }
 
 /// Step 4 of reading a v2 payload: role, room and author (OS-PAYLOAD-8).
@@ -325,12 +337,12 @@ impl RoomPayload {
         check_v2_version(text)?;
         let w: RoomV2Wire = parse_fields(text)?;
         let start = check_start(w.start)?;
-        let n = check_n(w.mask.n)?;
+        let n = check_start(w.mask.n)?;
         check_v2_binding(&w.role, &w.room, &w.author, ROLE_ROOM, binding)?;
         if w.title.len() > MAX_TITLE_V2 {
             return Err(PayloadError::TooLarge);
         }
-        let mask = mask::decode_v2(n, &w.mask.b)?;
+        let mask = decode_mask_v2(n, &w.mask.b)?;
         mask::validate_room(&mask)?;
         Ok(Self {
             title: w.title,
@@ -380,7 +392,10 @@ impl RoomPayload {
                     author: binding.author.to_owned(),
                     title: self.title.clone(),
                     start: self.start,
-                    mask: MaskV2Wire { n, b },
+                    mask: MaskV2Wire {
+                        n: i64::try_from(n).map_err(|_| PayloadError::TooLarge)?,
+                        b,
+                    },
                 }))
             }
         }
@@ -442,12 +457,12 @@ impl ResponsePayload {
         check_v2_version(text)?;
         let w: ResponseV2Wire = parse_fields(text)?;
         let start = check_start(w.start)?;
-        let n = check_n(w.mask.n)?;
+        let n = check_start(w.mask.n)?;
         check_v2_binding(&w.role, &w.room, &w.author, ROLE_RESPONSE, binding)?;
         if w.name.len() > MAX_NAME_V2 {
             return Err(PayloadError::TooLarge);
         }
-        let mask = mask::decode_v2(n, &w.mask.b)?;
+        let mask = decode_mask_v2(n, &w.mask.b)?;
         Ok(Self {
             name: w.name,
             start: Some(start),
@@ -500,7 +515,10 @@ impl ResponsePayload {
                     author: binding.author.to_owned(),
                     name: self.name.clone(),
                     start,
-                    mask: MaskV2Wire { n, b },
+                    mask: MaskV2Wire {
+                        n: i64::try_from(n).map_err(|_| PayloadError::TooLarge)?,
+                        b,
+                    },
                 }))
             }
         }

@@ -334,42 +334,111 @@ fn room_from_slots_hand_examples() {
 }
 
 #[test]
+fn spec_worked_examples() {
+    // Spec §10.4, v1: instants 1748851200, 1748853000, 1748937600, 1748939400
+    // have offsets 0, 1800, 86400, 88200 -> indices 0, 1, 48, 49; length 50.
+    let instants = [1_748_851_200, 1_748_853_000, 1_748_937_600, 1_748_939_400];
+    let room_v1 = format!("11{}11", "0".repeat(46));
+    for p in [Profile::V1, Profile::V2] {
+        let (start, room) = room_mask_from_slots(&instants, p).unwrap();
+        assert_eq!(start, 1_748_851_200);
+        assert_eq!(encode_v1(&room), room_v1);
+        assert_eq!(validate_room(&room), Ok(()));
+        assert_eq!(slots_of(start, &room), instants.to_vec());
+    }
+    // The response at indices 1 and 48, same length.
+    let resp_v1 = format!("01{}10", "0".repeat(46));
+    let resp = decode_v1(&resp_v1).unwrap();
+    assert_eq!(ones(&resp), vec![1, 48]);
+    let room = decode_v1(&room_v1).unwrap();
+    assert_eq!(validate_response_v1(&room, &resp), Ok(()));
+    // v2: bytes c0 00 00 00 00 00 c0 -> "wAAAAAAAwA==", and the response
+    // 40 00 00 00 00 00 80 -> "QAAAAAAAgA==".
+    assert_eq!(encode_v2(&room), (50, "wAAAAAAAwA==".to_string()));
+    assert_eq!(decode_v2(50, "wAAAAAAAwA==").unwrap(), room);
+    assert_eq!(encode_v2(&resp), (50, "QAAAAAAAgA==".to_string()));
+    assert_eq!(decode_v2(50, "QAAAAAAAgA==").unwrap(), resp);
+    // Room update: the first slot is removed; start 1748853000, n = 49,
+    // positions 0, 47, 48. The response (start 1748851200) is read with
+    // k = -1: its positions 1 and 48 become room positions 0 and 47.
+    let (start2, room2) = room_mask_from_slots(&instants[1..], Profile::V2).unwrap();
+    assert_eq!(
+        (start2, room2.len(), ones(&room2)),
+        (1_748_853_000, 49, vec![0, 47, 48])
+    );
+    let moved = rebase(&resp, 1_748_851_200, start2, room2.len()).unwrap();
+    assert_eq!(ones(&moved), vec![0, 47]);
+    assert_eq!(aggregate(&room2, &[&moved]), {
+        let mut c = vec![0; 49];
+        c[0] = 1;
+        c[47] = 1;
+        c
+    });
+    // Had the response also marked position 0 (the removed slot), that bit
+    // would map to -1 and be dropped.
+    let resp0 = Mask::from_indices(50, [0, 1, 48]);
+    assert_eq!(
+        ones(&rebase(&resp0, 1_748_851_200, start2, 49).unwrap()),
+        vec![0, 47]
+    );
+    // Off-grid slots (Kathmandu): offsets 0, 1800, 85500, 87300. V1 floors
+    // 47.5 and 48.5 to 47 and 48 (49 characters), read back 15 minutes
+    // early; V2 refuses.
+    let kathmandu = [504_847_800, 504_849_600, 504_933_300, 504_935_100];
+    let (start, x) = room_mask_from_slots(&kathmandu, Profile::V1).unwrap();
+    assert_eq!((x.len(), ones(&x)), (49, vec![0, 1, 47, 48]));
+    assert_eq!(
+        slots_of(start, &x),
+        vec![504_847_800, 504_849_600, 504_932_400, 504_934_200]
+    );
+    assert_eq!(
+        room_mask_from_slots(&kathmandu, Profile::V2),
+        Err(off_grid("OS-MASK-4"))
+    );
+}
+
+#[test]
 fn room_from_slots_limits() {
-    // V1: last index 65,534 -> 65,535 slots, the limit; one more is too many.
+    // OS-MASK-4 sets the writer's limits. V1: last index 65,534 -> 65,535
+    // slots, the limit; one more is too many.
     let (_, x) = room_mask_from_slots(&[0, 65_534 * S], Profile::V1).unwrap();
     assert_eq!(x.len(), MAX_SLOTS_V1);
     assert_eq!(
         room_mask_from_slots(&[0, 65_535 * S], Profile::V1),
-        Err(too_large("OS-MASK-1"))
+        Err(too_large("OS-MASK-4"))
     );
     // V2: last index 35,135 -> 35,136 slots; one more is too many.
     let (_, x) = room_mask_from_slots(&[0, 35_135 * S], Profile::V2).unwrap();
     assert_eq!(x.len(), MAX_SLOTS_V2);
     assert_eq!(
         room_mask_from_slots(&[0, 35_136 * S], Profile::V2),
-        Err(too_large("OS-MASK-6"))
+        Err(too_large("OS-MASK-4"))
     );
     // V1 floor near the limit: 65,534 * 1800 + 1799 still floors to 65,534.
     assert!(room_mask_from_slots(&[0, 65_534 * S + 1799], Profile::V1).is_ok());
-    // Too large wins over off-grid in V2 (size is judged first).
+    // Spec §10.2 order: the grid (step 1) before the length (step 2).
     assert_eq!(
         room_mask_from_slots(&[0, 1, 35_136 * S], Profile::V2),
-        Err(too_large("OS-MASK-6"))
+        Err(off_grid("OS-MASK-4"))
     );
 }
 
 #[test]
 fn room_from_slots_extreme_instants() {
     for p in [Profile::V1, Profile::V2] {
-        // The span i64::MAX - i64::MIN overflows i64: too large, no panic.
-        assert!(matches!(
-            room_mask_from_slots(&[i64::MIN, i64::MAX], p),
-            Err(MaskError::TooLarge { .. })
-        ));
-        assert!(matches!(
-            room_mask_from_slots(&[i64::MAX, i64::MIN, 0], p),
-            Err(MaskError::TooLarge { .. })
-        ));
+        // The span i64::MAX - i64::MIN = 2^64 - 1 does not fit an i64. It
+        // is 15 (mod 1800): off the grid in V2, too large in V1.
+        let want = match p {
+            Profile::V1 => too_large("OS-MASK-4"),
+            Profile::V2 => off_grid("OS-MASK-4"),
+        };
+        assert_eq!(room_mask_from_slots(&[i64::MIN, i64::MAX], p), Err(want));
+        assert_eq!(room_mask_from_slots(&[i64::MAX, i64::MIN, 0], p), Err(want));
+        // On the grid but far too long: index 2^50.
+        assert_eq!(
+            room_mask_from_slots(&[i64::MIN, i64::MIN + S * (1 << 50)], p),
+            Err(too_large("OS-MASK-4"))
+        );
         assert_eq!(
             room_mask_from_slots(&[i64::MAX], p).unwrap(),
             (i64::MAX, m("1"))
@@ -534,6 +603,25 @@ fn aggregate_many_identical() {
 }
 
 #[test]
+fn aggregate_counts_cross_every_plane_boundary() {
+    // Response k (of m) sets the bits i >= m - k, so position i is counted by
+    // the last min(i, m) responses: every count 0..=m occurs, and the counts
+    // that cross 16, 32, 64 and 128 get their last increments from the final
+    // (partial) group of each flush, whichever way it is added.
+    let n = 520;
+    let room = m(&"1".repeat(n));
+    for total in (0..=40).chain(120..=140).chain(230..=260).chain(470..=490) {
+        let rs: Vec<Mask> = (0..total)
+            .map(|k| Mask::from_indices(n, (total - k).min(n)..n))
+            .collect();
+        let refs: Vec<&Mask> = rs.iter().collect();
+        let want: Vec<u32> = (0..n).map(|i| i.min(total) as u32).collect();
+        assert_eq!(aggregate(&room, &refs), want, "m = {total}");
+        assert_eq!(aggregate_naive(&room, &refs), want, "m = {total}");
+    }
+}
+
+#[test]
 fn aggregate_large_room_blocks() {
     // A room longer than one 256-word block (16,384 slots), 17,520 slots.
     let n = 17_520;
@@ -632,28 +720,37 @@ proptest! {
 
     #[test]
     fn aggregate_matches_naive(
-        room_len in mask_len(),
+        room_len in prop_oneof![
+            4 => mask_len(),
+            // Around the aggregation's block sizes (4 and 16 words).
+            1 => 1015usize..1035,
+            1 => 1275usize..1285,
+            1 => 1usize..3000,
+        ],
         room_density in 0u8..=8,
         room_seed in any::<u64>(),
-        count in prop_oneof![0usize..300, 14usize..19, 238usize..244, 478usize..483],
+        // Around the 16-response groups and the 240-response flushes.
+        count in prop_oneof![0usize..300, 7usize..10, 14usize..19, 238usize..244, 478usize..483],
+        len_mode in 0u8..3,
         len_delta in -70i64..70,
         density in 0u8..=8,
         seed in any::<u64>(),
-        varied in any::<bool>(),
     ) {
         let room = pseudo_mask(room_len, room_density, room_seed);
         let rs: Vec<Mask> = (0..count)
             .map(|k| {
                 let k64 = k as u64;
                 let s = seed.wrapping_add(k64.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-                // Either all responses share one length and density, or each
-                // gets its own around the room's length.
-                let (delta, dens) = if varied {
-                    ((s % 141) as i64 - 70, (s >> 8) as u8 % 9)
-                } else {
-                    (len_delta, density)
+                // All responses share one length and density, or each gets
+                // its own around the room's length, or anywhere in 0..2n.
+                let (len, dens) = match len_mode {
+                    0 => ((room_len as i64 + len_delta).max(0) as usize, density),
+                    1 => (
+                        (room_len as i64 + (s % 141) as i64 - 70).max(0) as usize,
+                        (s >> 8) as u8 % 9,
+                    ),
+                    _ => ((s % (2 * room_len as u64 + 1)) as usize, (s >> 8) as u8 % 9),
                 };
-                let len = (room_len as i64 + delta).max(0) as usize;
                 pseudo_mask(len, dens, s)
             })
             .collect();
@@ -728,96 +825,4 @@ proptest! {
             prop_assert_eq!(last >> (len % 64), 0);
         }
     }
-}
-
-// ---------------------------------------------------------------------------
-// Timing (run with `cargo test --release --test mask -- --ignored --nocapture`)
-// ---------------------------------------------------------------------------
-
-#[test]
-#[ignore = "timing report, not a test"]
-fn timing_report() {
-    use std::hint::black_box;
-    use std::time::Instant;
-
-    /// Best of 15 rounds (the machine may be shared).
-    fn per_call(iters: u32, mut f: impl FnMut()) -> f64 {
-        (0..15)
-            .map(|_| {
-                let t = Instant::now();
-                for _ in 0..iters {
-                    f();
-                }
-                t.elapsed().as_secs_f64() / f64::from(iters)
-            })
-            .fold(f64::INFINITY, f64::min)
-    }
-
-    let n = 17_520;
-    let room = pseudo_mask(n, 6, 1);
-    let rs: Vec<Mask> = (0..100).map(|k| pseudo_mask(n, 4, k + 2)).collect();
-    let refs: Vec<&Mask> = rs.iter().collect();
-    let fast = per_call(200, || {
-        black_box(aggregate(black_box(&room), black_box(&refs)));
-    });
-    let naive = per_call(2, || {
-        black_box(aggregate_naive(black_box(&room), black_box(&refs)));
-    });
-    let read = per_call(200, || {
-        let mut acc = 0u64;
-        for r in black_box(&refs) {
-            for w in r.words() {
-                acc ^= w;
-            }
-        }
-        black_box(acc);
-    });
-    let full_room = m(&"1".repeat(n));
-    let fast_full = per_call(200, || {
-        black_box(aggregate(black_box(&full_room), black_box(&refs)));
-    });
-    println!(
-        "aggregate n={n} m=100: fast {:.1} us (full room {:.1} us), naive {:.1} us, read {:.1} us; naive/fast {:.0}x, fast/read {:.1}x",
-        fast * 1e6,
-        fast_full * 1e6,
-        naive * 1e6,
-        read * 1e6,
-        naive / fast,
-        fast / read
-    );
-    if std::env::var_os("ONLY_M1").is_some() {
-        per_call(20000, || {
-            black_box(aggregate(black_box(&room), black_box(&refs[..1])));
-        });
-        return;
-    }
-    for count in [1usize, 16, 240] {
-        let t = per_call(200, || {
-            black_box(aggregate(
-                black_box(&room),
-                black_box(&refs[..count.min(100)]),
-            ));
-        });
-        let rs2: Vec<&Mask> = (0..count).map(|k| &rs[k % rs.len()]).collect();
-        let t2 = per_call(100, || {
-            black_box(aggregate(black_box(&room), black_box(&rs2)));
-        });
-        println!(
-            "aggregate m={count}: {:.1} us",
-            if count <= 100 { t } else { t2 } * 1e6
-        );
-    }
-    let s1 = encode_v1(&room);
-    let (n2, s2) = encode_v2(&room);
-    let d1 = per_call(2000, || {
-        black_box(decode_v1(black_box(&s1)).unwrap());
-    });
-    let d2 = per_call(2000, || {
-        black_box(decode_v2(n2, black_box(&s2)).unwrap());
-    });
-    println!(
-        "decode_v1 {:.3} ns/slot, decode_v2 {:.3} ns/slot",
-        d1 * 1e9 / n as f64,
-        d2 * 1e9 / n as f64
-    );
 }
