@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use openslots_harness::requirements;
+use openslots_harness::{coverage, requirements};
 
 /// The OpenSlots conformance harness.
 #[derive(Parser)]
@@ -25,11 +25,99 @@ enum Command {
         #[arg(long)]
         prefix: Option<String>,
     },
+    /// Traceability: for every requirement, the vectors and tests that cover
+    /// it; fails when a requirement that data can test has no case, or one
+    /// that can fail lacks a valid or an invalid case.
+    Coverage {
+        /// The spec file.
+        #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/openslots.md"))]
+        spec: PathBuf,
+        /// Only requirements whose ID starts with this prefix.
+        #[arg(long)]
+        prefix: Option<String>,
+    },
+}
+
+fn run_coverage(spec: &std::path::Path, prefix: Option<&str>) -> Result<bool, String> {
+    let reqs = requirements::load(spec).map_err(|e| e.to_string())?;
+    let root = spec
+        .parent()
+        .and_then(std::path::Path::parent)
+        .unwrap_or(std::path::Path::new("."));
+    let rows = coverage::compute(&reqs, root).map_err(|e| e.to_string())?;
+    let mut ok = true;
+    for row in rows
+        .iter()
+        .filter(|r| prefix.is_none_or(|p| r.requirement.id.starts_with(p)))
+    {
+        let r = &row.requirement;
+        let status = match row.gap() {
+            Some(gap) => {
+                ok = false;
+                format!("MISSING: {gap}")
+            }
+            None => "ok".to_owned(),
+        };
+        println!(
+            "{:<14} {:<8} {}",
+            r.id,
+            r.testability.to_string().split(':').next().unwrap_or(""),
+            status
+        );
+        if !row.cases.is_empty() {
+            let mut suites: std::collections::BTreeMap<&str, Vec<u32>> =
+                std::collections::BTreeMap::new();
+            for c in &row.cases {
+                suites.entry(c.suite.as_str()).or_default().push(c.tc_id);
+            }
+            let list: Vec<String> = suites
+                .iter()
+                .map(|(s, ids)| {
+                    format!(
+                        "{s} #{}",
+                        ids.iter().map(u32::to_string).collect::<Vec<_>>().join(",")
+                    )
+                })
+                .collect();
+            println!(
+                "    vectors: {} valid, {} invalid: {}",
+                row.valid(),
+                row.invalid(),
+                list.join("; ")
+            );
+        }
+        if let requirements::Testability::Review(reason) = &r.testability {
+            println!("    review: {reason}");
+        }
+        if !row.tests.is_empty() {
+            println!("    tests: {}", row.tests.join(", "));
+        }
+    }
+    let unknown = coverage::unknown_ids(&reqs).map_err(|e| e.to_string())?;
+    if !unknown.is_empty() {
+        ok = false;
+        println!(
+            "vector cases name requirements the spec does not define: {}",
+            unknown.join(", ")
+        );
+    }
+    Ok(ok)
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Coverage { spec, prefix } => match run_coverage(&spec, prefix.as_deref()) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => {
+                eprintln!("coverage: some requirements are not covered (see MISSING above)");
+                ExitCode::FAILURE
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Requirements { spec, prefix } => match requirements::load(&spec) {
             Ok(reqs) => {
                 let shown: Vec<_> = reqs

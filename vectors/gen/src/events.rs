@@ -1,0 +1,522 @@
+//! `events.json`: events and tags (spec §11), built from fixed keys, times,
+//! nonces and signing randomness.
+
+use nostr::event::Event;
+use openslots::event::RoomContext;
+use openslots::link::Link;
+use openslots::payload::{ResponsePayload, RoomPayload};
+use openslots_vectors::{EventExpected, EventFile, EventInput, EventIntermediate, WireEvent};
+
+use crate::fixtures::{keys, mask, secret_hex, v1_link, v2_link};
+use crate::{Expect, Suite};
+
+/// An event as the wire carries it.
+pub(crate) fn wire(e: &Event) -> WireEvent {
+    WireEvent {
+        id: e.id.to_hex(),
+        pubkey: e.pubkey.to_hex(),
+        created_at: e.created_at.as_secs(),
+        kind: u32::from(e.kind.as_u16()),
+        tags: e.tags.iter().map(|t| t.as_slice().to_vec()).collect(),
+        content: e.content.clone(),
+        sig: e.sig.to_string(),
+    }
+}
+
+/// The NIP-01 serialisation the id hashes.
+pub(crate) fn serialized(e: &Event) -> String {
+    let tags: Vec<Vec<String>> = e.tags.iter().map(|t| t.as_slice().to_vec()).collect();
+    serde_json::json!([
+        0,
+        e.pubkey.to_hex(),
+        e.created_at.as_secs(),
+        e.kind.as_u16(),
+        tags,
+        e.content
+    ])
+    .to_string()
+}
+
+pub(crate) fn ctx(link: &str) -> RoomContext {
+    match Link::parse(link) {
+        Ok(l) => RoomContext::new(l),
+        Err(_) => unreachable!("generator links are valid: {link}"),
+    }
+}
+
+pub(crate) fn suite() -> EventFile {
+    let mut s: Suite<EventInput, EventIntermediate, EventExpected> = Suite::new("events");
+    let start = 1_748_851_200i64;
+    let room_mask = "11000000000000000000000000000000000000000000000011";
+    let alice_mask = "01000000000000000000000000000000000000000000000010";
+    let host = keys(1);
+    for (profile, link, reqs_room, reqs_resp) in [
+        (
+            "v1",
+            v1_link(),
+            &[
+                "OS-EVENT-1",
+                "OS-EVENT-2",
+                "OS-EVENT-6",
+                "OS-EVENT-7",
+                "OS-EVENT-8",
+                "OS-EXPIRY-5",
+            ][..],
+            &[
+                "OS-EVENT-1",
+                "OS-EVENT-3",
+                "OS-EVENT-6",
+                "OS-EVENT-7",
+                "OS-EVENT-8",
+                "OS-BLIND-2",
+            ][..],
+        ),
+        (
+            "v2",
+            v2_link(&host),
+            &[
+                "OS-EVENT-1",
+                "OS-EVENT-4",
+                "OS-EVENT-6",
+                "OS-EVENT-7",
+                "OS-EVENT-8",
+                "OS-EXPIRY-4",
+            ][..],
+            &[
+                "OS-EVENT-1",
+                "OS-EVENT-5",
+                "OS-EVENT-6",
+                "OS-EVENT-7",
+                "OS-EVENT-8",
+                "OS-EXPIRY-4",
+                "OS-BLIND-4",
+            ][..],
+        ),
+    ] {
+        let c = ctx(&link);
+        for (i, title) in ["Team sync", "Réunion 😀", ""].iter().enumerate() {
+            let n = i as u8 + 1;
+            let payload = RoomPayload {
+                title: (*title).into(),
+                start,
+                mask: mask(room_mask),
+            };
+            let created_at = 1_748_000_000 + u64::from(n);
+            let outcome = c.build_room_event(&host, &payload, created_at, &[n; 32], &[n; 32]);
+            let (event, plaintext) = match outcome {
+                Ok(x) => x,
+                Err(_) => unreachable!("example rooms build"),
+            };
+            s.push(
+                profile,
+                "build_room_event",
+                format!("room event, title {title:?}"),
+                &[],
+                reqs_room,
+                EventInput {
+                    link: Some(link.clone()),
+                    secret_key: Some(secret_hex(&host)),
+                    title: Some((*title).into()),
+                    start: Some(start),
+                    mask: Some(room_mask.into()),
+                    created_at: Some(created_at),
+                    nonce: Some(hex::encode([n; 32])),
+                    aux_rand: Some(hex::encode([n; 32])),
+                    ..Default::default()
+                },
+                Some(EventIntermediate {
+                    plaintext: Some(plaintext),
+                    serialized: Some(serialized(&event)),
+                }),
+                Ok(EventExpected {
+                    event: Some(wire(&event)),
+                    ..Default::default()
+                }),
+                Expect::Reference,
+            );
+            // A response to it from participant n + 1.
+            let alice = keys(10 + n);
+            let resp = ResponsePayload {
+                name: format!("Participant {n}"),
+                start: (profile == "v2").then_some(start),
+                mask: mask(alice_mask),
+            };
+            let expiration = openslots::event::v2_expiration(start, &payload.mask).unwrap_or(0);
+            let created = created_at + 3600;
+            let (r, plaintext) = match c.build_response_event(
+                &alice,
+                &resp,
+                &event.id,
+                expiration,
+                created,
+                &[n + 100; 32],
+                &[n + 100; 32],
+            ) {
+                Ok(x) => x,
+                Err(_) => unreachable!("example responses build"),
+            };
+            s.push(
+                profile,
+                "build_response_event",
+                format!("response to the room titled {title:?}"),
+                &[],
+                reqs_resp,
+                EventInput {
+                    link: Some(link.clone()),
+                    secret_key: Some(secret_hex(&alice)),
+                    name: Some(resp.name.clone()),
+                    start: resp.start,
+                    mask: Some(alice_mask.into()),
+                    room_event_id: (profile == "v1").then(|| event.id.to_hex()),
+                    expiration: (profile == "v2").then_some(expiration),
+                    created_at: Some(created),
+                    nonce: Some(hex::encode([n + 100; 32])),
+                    aux_rand: Some(hex::encode([n + 100; 32])),
+                    ..Default::default()
+                },
+                Some(EventIntermediate {
+                    plaintext: Some(plaintext),
+                    serialized: Some(serialized(&r)),
+                }),
+                Ok(EventExpected {
+                    event: Some(wire(&r)),
+                    ..Default::default()
+                }),
+                Expect::Reference,
+            );
+        }
+        // A v2 room signed by someone other than the link's host cannot be built (OS-EVENT-11).
+        if profile == "v2" {
+            let other = keys(9);
+            let payload = RoomPayload {
+                title: "x".into(),
+                start,
+                mask: mask(room_mask),
+            };
+            let outcome = c
+                .build_room_event(&other, &payload, 1, &[1; 32], &[1; 32])
+                .map(|(e, _)| EventExpected {
+                    event: Some(wire(&e)),
+                    ..Default::default()
+                })
+                .map_err(|f| f.code.as_str().to_owned());
+            s.push(
+                profile,
+                "build_room_event",
+                "a v2 room signed by another key than the link's host",
+                &[],
+                &["OS-EVENT-11"],
+                EventInput {
+                    link: Some(link.clone()),
+                    secret_key: Some(secret_hex(&other)),
+                    title: Some("x".into()),
+                    start: Some(start),
+                    mask: Some(room_mask.into()),
+                    created_at: Some(1),
+                    nonce: Some(hex::encode([1u8; 32])),
+                    aux_rand: Some(hex::encode([1u8; 32])),
+                    ..Default::default()
+                },
+                None,
+                outcome,
+                Expect::Reference,
+            );
+        }
+    }
+    reading(&mut s);
+    s.finish()
+}
+
+type EventSuite = Suite<EventInput, EventIntermediate, EventExpected>;
+
+fn read(c: &RoomContext, e: &Event, now: u64) -> Result<EventExpected, String> {
+    c.open_room(e, now)
+        .map(|p| EventExpected {
+            title: Some(p.title),
+            start: Some(p.start),
+            mask: Some(crate::fixtures::bits(&p.mask)),
+            ..Default::default()
+        })
+        .map_err(|f| f.code.as_str().to_owned())
+}
+
+fn signed(k: &nostr::key::Keys, at: u64, tags: Vec<Vec<String>>, content: String, n: u8) -> Event {
+    match openslots::event::sign(k, at, tags, content, &[n; 32]) {
+        Ok(e) => e,
+        Err(_) => unreachable!("generator tags are non-empty"),
+    }
+}
+
+/// Reading a room event (spec §11.4), one broken thing per invalid case.
+fn reading(s: &mut EventSuite) {
+    let host = keys(1);
+    let start = 1_748_851_200i64;
+    let room_mask = "11011";
+    let now = 1_748_100_000u64;
+    for (profile, link) in [("v1", v1_link()), ("v2", v2_link(&host))] {
+        let c = ctx(&link);
+        let payload = RoomPayload {
+            title: "Team sync".into(),
+            start,
+            mask: mask(room_mask),
+        };
+        let good = match c.build_room_event(&host, &payload, 1000, &[1; 32], &[1; 32]) {
+            Ok((e, _)) => e,
+            Err(_) => unreachable!("example rooms build"),
+        };
+        let tags: Vec<Vec<String>> = good.tags.iter().map(|t| t.as_slice().to_vec()).collect();
+        let without = |name: &str| {
+            tags.iter()
+                .filter(|t| t[0] != name)
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        let mut other_d_first = tags.clone();
+        other_d_first.insert(0, vec!["d".into(), "0".repeat(64)]);
+        let exp = openslots::event::v2_expiration(start, &payload.mask).unwrap_or(0);
+        let mut malformed_exp = without("expiration");
+        malformed_exp.push(vec!["expiration".into(), "soon".into()]);
+        let wrong_kind = {
+            let unsigned = nostr::event::UnsignedEvent::new(
+                host.public_key(),
+                good.created_at,
+                nostr::event::Kind::from(30_030u16),
+                good.tags.clone().to_vec(),
+                good.content.clone(),
+            );
+            let id = unsigned.compute_id();
+            let secp = secp256k1::Secp256k1::new();
+            let sig = host.sign_schnorr_with_aux_rand(&secp, id.as_bytes(), &[2; 32]);
+            Event::new(
+                id,
+                unsigned.pubkey,
+                unsigned.created_at,
+                unsigned.kind,
+                unsigned.tags.to_vec(),
+                unsigned.content,
+                sig,
+            )
+        };
+        let forged_id = Event::new(
+            good.id,
+            good.pubkey,
+            nostr::types::Timestamp::from_secs(2000),
+            good.kind,
+            good.tags.clone().to_vec(),
+            good.content.clone(),
+            good.sig,
+        );
+        let forged_sig = {
+            let mut sig = *good.sig.as_bytes();
+            sig[0] ^= 0x80;
+            match nostr::event::Signature::from_slice(&sig) {
+                Ok(sg) => Event::new(
+                    good.id,
+                    good.pubkey,
+                    good.created_at,
+                    good.kind,
+                    good.tags.clone().to_vec(),
+                    good.content.clone(),
+                    sg,
+                ),
+                Err(_) => unreachable!("64 bytes"),
+            }
+        };
+        let mut cases: Vec<(&str, &[&str], Event, u64)> = vec![
+            (
+                "a valid room event",
+                &[
+                    "OS-EVENT-1",
+                    "OS-EVENT-7",
+                    "OS-EVENT-8",
+                    "OS-EVENT-10",
+                    "OS-EVENT-11",
+                    "OS-EXPIRY-3",
+                ],
+                good.clone(),
+                now,
+            ),
+            (
+                "another kind (30030, the kind the description named)",
+                &["OS-EVENT-1"],
+                wrong_kind,
+                now,
+            ),
+            (
+                "id does not match the content",
+                &["OS-EVENT-7"],
+                forged_id,
+                now,
+            ),
+            (
+                "signature does not verify",
+                &["OS-EVENT-8"],
+                forged_sig,
+                now,
+            ),
+            (
+                "no t tag",
+                &["OS-EVENT-10"],
+                signed(&host, 1000, without("t"), good.content.clone(), 3),
+                now,
+            ),
+            (
+                "the first d tag is another value",
+                &["OS-EVENT-10"],
+                signed(&host, 1000, other_d_first, good.content.clone(), 4),
+                now,
+            ),
+            (
+                "content is not a NIP-44 payload",
+                &["OS-RES-2"],
+                signed(&host, 1000, tags.clone(), "hello".into(), 5),
+                now,
+            ),
+        ];
+        if profile == "v2" {
+            cases.push((
+                "no expiration tag",
+                &["OS-EVENT-10"],
+                signed(&host, 1000, without("expiration"), good.content.clone(), 6),
+                now,
+            ));
+            cases.push((
+                "a malformed expiration tag",
+                &["OS-EVENT-10"],
+                signed(&host, 1000, malformed_exp, good.content.clone(), 7),
+                now,
+            ));
+            cases.push((
+                "signed by another key than the link's host",
+                &["OS-EVENT-11"],
+                signed(&keys(9), 1000, tags.clone(), good.content.clone(), 8),
+                now,
+            ));
+            cases.push((
+                "read one second after it expired",
+                &["OS-EXPIRY-3"],
+                good.clone(),
+                exp + 1,
+            ));
+            cases.push((
+                "read when it expires: still valid",
+                &["OS-EXPIRY-2", "OS-EXPIRY-3"],
+                good.clone(),
+                exp,
+            ));
+        }
+        for (comment, reqs, e, at) in cases {
+            let out = read(&c, &e, at);
+            s.push(
+                profile,
+                "read_room_event",
+                comment,
+                &[],
+                reqs,
+                EventInput {
+                    link: Some(link.clone()),
+                    now: Some(at),
+                    event: Some(wire(&e)),
+                    ..Default::default()
+                },
+                None,
+                out,
+                Expect::Reference,
+            );
+        }
+        // parse_event (OS-EVENT-13), on the JSON text.
+        let json = good.as_json();
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
+        let with = |key: &str, v: serde_json::Value| {
+            let mut x = value.clone();
+            x[key] = v;
+            x.to_string()
+        };
+        let mut without_sig = value.clone();
+        if let Some(o) = without_sig.as_object_mut() {
+            o.remove("sig");
+        }
+        if profile == "v1" {
+            for (comment, text) in [
+                ("a well-formed event", json.clone()),
+                (
+                    "an unknown member is ignored",
+                    with("extra", serde_json::json!(1)),
+                ),
+                ("not JSON", "{\"id\":".to_owned()),
+                ("an array", "[]".to_owned()),
+                ("no sig", without_sig.to_string()),
+                (
+                    "upper-case id",
+                    with("id", serde_json::json!(good.id.to_hex().to_uppercase())),
+                ),
+                (
+                    "created_at negative",
+                    with("created_at", serde_json::json!(-1)),
+                ),
+                (
+                    "created_at 2^53",
+                    with("created_at", serde_json::json!(9_007_199_254_740_992u64)),
+                ),
+                ("kind 65536", with("kind", serde_json::json!(65_536))),
+                (
+                    "an empty tag",
+                    with("tags", serde_json::json!([["d", "x"], []])),
+                ),
+                (
+                    "a tag with a number",
+                    with("tags", serde_json::json!([["d", 1]])),
+                ),
+                ("content null", with("content", serde_json::Value::Null)),
+            ] {
+                let out = openslots::event::parse_event(&text)
+                    .map(|e| EventExpected {
+                        id: Some(e.id.to_hex()),
+                        ..Default::default()
+                    })
+                    .map_err(|e| crate::fixtures::code(&e));
+                s.push(
+                    "any",
+                    "parse_event",
+                    comment,
+                    &[],
+                    &["OS-EVENT-13"],
+                    EventInput {
+                        event_json: Some(text),
+                        ..Default::default()
+                    },
+                    None,
+                    out,
+                    Expect::Reference,
+                );
+            }
+            // next_created_at (OS-EVENT-9).
+            for (now, previous, comment) in [
+                (1000u64, None, "first version: now"),
+                (1000, Some(1000), "a second version within the same second"),
+                (900, Some(1000), "the clock went back"),
+                (2000, Some(1000), "later: now"),
+            ] {
+                let out = EventExpected {
+                    created_at: Some(openslots::event::next_created_at(now, previous)),
+                    ..Default::default()
+                };
+                s.push(
+                    "any",
+                    "next_created_at",
+                    comment,
+                    &[],
+                    &["OS-EVENT-9"],
+                    EventInput {
+                        now: Some(now),
+                        previous,
+                        ..Default::default()
+                    },
+                    None,
+                    Ok(out),
+                    Expect::Reference,
+                );
+            }
+        }
+    }
+}

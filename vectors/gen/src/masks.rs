@@ -1,0 +1,435 @@
+//! `masks.json`: masks (spec §10). Expected values of valid cases are worked
+//! by hand and stated in each comment; `hand_checks` compares them.
+
+use openslots::mask::{self, MaskError};
+use openslots::{Profile, SpecError};
+use openslots_vectors::{MaskExpected, MaskFile, MaskInput, Nothing};
+
+use crate::fixtures::{bits, mask as m};
+use crate::{Expect, Outcome, Suite};
+
+fn err(e: MaskError) -> String {
+    e.code().as_str().to_owned()
+}
+
+fn decoded(r: Result<mask::Mask, MaskError>) -> Outcome<MaskExpected> {
+    r.map(|x| MaskExpected {
+        mask: Some(bits(&x)),
+        ..Default::default()
+    })
+    .map_err(err)
+}
+
+pub(crate) fn suite() -> MaskFile {
+    let mut s: Suite<MaskInput, Nothing, MaskExpected> = Suite::new("masks");
+    s.note("Lenient", "The deployed app accepts this mask (stray characters read as 0, lengths unchecked); a conforming reader rejects it.");
+    s.note(
+        "WordBoundary",
+        "A length at a 64-bit word or byte boundary.",
+    );
+    // decode_v1 (OS-MASK-1).
+    for (text, comment, flags) in [
+        ("1", "one slot", &[][..]),
+        ("101", "bits 0 and 2", &[][..]),
+        ("0000", "all zero (a response may be)", &[][..]),
+        (&*"1".repeat(64), "64 ones", &["WordBoundary"][..]),
+        (
+            &*format!("1{}1", "0".repeat(63)),
+            "65 slots, bits 0 and 64",
+            &["WordBoundary"][..],
+        ),
+        ("", "empty", &[][..]),
+        ("10a1", "a stray letter", &["Lenient"][..]),
+        (" 101", "a leading space", &["Lenient"][..]),
+        ("1012", "a '2'", &["Lenient"][..]),
+        ("１０", "full-width digits", &["Lenient"][..]),
+        (
+            &*"1".repeat(65_536),
+            "65536 characters: over the limit",
+            &[][..],
+        ),
+    ] {
+        s.push(
+            "v1",
+            "decode_v1",
+            comment,
+            flags,
+            &["OS-MASK-1"],
+            MaskInput {
+                text: Some(text.into()),
+                ..Default::default()
+            },
+            None,
+            decoded(mask::decode_v1(text)),
+            Expect::Reference,
+        );
+    }
+    // decode_v2 (OS-MASK-5, OS-MASK-6).
+    for (n, b, comment, req) in [
+        (3i64, "oA==", "n=3, bits 0 and 2: byte 0xA0", "OS-MASK-6"),
+        (9, "gIA=", "n=9, bits 0 and 8: bytes 80 80", "OS-MASK-5"),
+        (16, "//8=", "n=16, all ones", "OS-MASK-5"),
+        (8, "AA==", "n=8, all zero", "OS-MASK-5"),
+        (1, "gA==", "n=1, the one bit set", "OS-MASK-5"),
+        (
+            3,
+            "oQ==",
+            "n=3 with bit 7 of the byte set: trailing bits",
+            "OS-MASK-5",
+        ),
+        (
+            3,
+            "oB==",
+            "non-canonical base64 (non-zero unused bits)",
+            "OS-MASK-5",
+        ),
+        (3, "oA", "missing padding", "OS-MASK-5"),
+        (16, "-_8=", "URL-safe alphabet", "OS-MASK-5"),
+        (3, "oA==\n", "trailing newline", "OS-MASK-5"),
+        (3, "oAA=", "two bytes for three slots", "OS-MASK-5"),
+        (16, "/w==", "one byte for sixteen slots", "OS-MASK-5"),
+        (0, "", "n = 0", "OS-MASK-6"),
+        (35_136, "", "n at the limit but no bytes", "OS-MASK-5"),
+        (35_137, "AA==", "n over 35136", "OS-MASK-6"),
+    ] {
+        let out = decoded(
+            u64::try_from(n)
+                .map_err(|_| MaskError::Length {
+                    requirement: "OS-MASK-6",
+                })
+                .and_then(|n| mask::decode_v2(n, b)),
+        );
+        s.push(
+            "v2",
+            "decode_v2",
+            comment,
+            &[],
+            &[req],
+            MaskInput {
+                n: Some(n),
+                b: Some(b.into()),
+                ..Default::default()
+            },
+            None,
+            out,
+            Expect::Reference,
+        );
+    }
+    // encode (round trip of the canonical forms).
+    for bitsv in [
+        "1",
+        "101",
+        "1100000000000000000000000000000000000000000000011",
+        &"1".repeat(65),
+        "0000000010",
+    ] {
+        let x = m(bitsv);
+        s.push(
+            "v1",
+            "encode_v1",
+            format!("{} slots", x.len()),
+            &[],
+            &["OS-MASK-1"],
+            MaskInput {
+                mask: Some(bitsv.into()),
+                ..Default::default()
+            },
+            None,
+            Ok(MaskExpected {
+                text: Some(mask::encode_v1(&x)),
+                ..Default::default()
+            }),
+            Expect::Reference,
+        );
+        let (n, b) = mask::encode_v2(&x);
+        s.push(
+            "v2",
+            "encode_v2",
+            format!("{} slots, bit-packed MSB first", x.len()),
+            &[],
+            &["OS-MASK-5"],
+            MaskInput {
+                mask: Some(bitsv.into()),
+                ..Default::default()
+            },
+            None,
+            Ok(MaskExpected {
+                n: i64::try_from(n).ok(),
+                b: Some(b),
+                ..Default::default()
+            }),
+            Expect::Reference,
+        );
+    }
+    // validate_room (OS-MASK-2).
+    for (bitsv, comment) in [
+        ("1", "one offered slot"),
+        ("1001", "first and last set"),
+        ("0110", "first clear"),
+        ("1100", "last clear"),
+        ("000", "nothing offered"),
+    ] {
+        let out = mask::validate_room(&m(bitsv))
+            .map(|()| MaskExpected {
+                mask: Some(bitsv.into()),
+                ..Default::default()
+            })
+            .map_err(err);
+        for profile in ["v1", "v2"] {
+            s.push(
+                profile,
+                "validate_room",
+                comment,
+                &[],
+                &["OS-MASK-2"],
+                MaskInput {
+                    mask: Some(bitsv.into()),
+                    ..Default::default()
+                },
+                None,
+                out.clone(),
+                Expect::Reference,
+            );
+        }
+    }
+    // validate_response_v1 (OS-MASK-3).
+    for (room, resp, comment, flags) in [
+        ("1101", "0100", "same length", &[][..]),
+        (
+            "1101",
+            "01001",
+            "one slot longer (the deployed app counts it)",
+            &["Lenient"][..],
+        ),
+        ("1101", "010", "one slot shorter", &["Lenient"][..]),
+    ] {
+        let out = mask::validate_response_v1(&m(room), &m(resp))
+            .map(|()| MaskExpected {
+                mask: Some(resp.into()),
+                ..Default::default()
+            })
+            .map_err(err);
+        s.push(
+            "v1",
+            "validate_response_v1",
+            comment,
+            flags,
+            &["OS-MASK-3"],
+            MaskInput {
+                room: Some(room.into()),
+                response: Some(resp.into()),
+                ..Default::default()
+            },
+            None,
+            out,
+            Expect::Reference,
+        );
+    }
+    // room_from_slots (OS-MASK-4).
+    for (profile, p, slots, comment) in [
+        (
+            "v1",
+            Profile::V1,
+            vec![1000i64, 2800, 6400],
+            "start 1000, indices 0, 1, 3: 1101",
+        ),
+        (
+            "v2",
+            Profile::V2,
+            vec![1000, 2800, 6400],
+            "start 1000, indices 0, 1, 3: 1101",
+        ),
+        (
+            "v1",
+            Profile::V1,
+            vec![0, 900, 3600],
+            "900 s is off the grid: floored into index 0 (deployed behaviour): 101",
+        ),
+        (
+            "v2",
+            Profile::V2,
+            vec![0, 900, 3600],
+            "900 s is off the grid",
+        ),
+        (
+            "v1",
+            Profile::V1,
+            vec![504_847_800, 504_849_600, 504_933_300, 504_935_100],
+            "Kathmandu 1986: the second date's slots floor onto the grid",
+        ),
+        (
+            "v2",
+            Profile::V2,
+            vec![504_847_800, 504_849_600, 504_933_300, 504_935_100],
+            "Kathmandu 1986: off the grid",
+        ),
+        ("v1", Profile::V1, vec![], "no slots"),
+        (
+            "v2",
+            Profile::V2,
+            vec![0, 35_136 * 1800],
+            "35137 slots of span: over the v2 limit",
+        ),
+        (
+            "v2",
+            Profile::V2,
+            vec![0, 35_135 * 1800],
+            "35136 slots of span: at the v2 limit",
+        ),
+        (
+            "v1",
+            Profile::V1,
+            vec![0, 65_535 * 1800],
+            "65536 slots of span: over the v1 limit",
+        ),
+        (
+            "v1",
+            Profile::V1,
+            vec![i64::MIN, i64::MAX],
+            "the whole i64 range",
+        ),
+    ] {
+        let out = mask::room_mask_from_slots(&slots, p)
+            .map(|(start, x)| MaskExpected {
+                start: Some(start),
+                mask: Some(bits(&x)),
+                ..Default::default()
+            })
+            .map_err(err);
+        s.push(
+            profile,
+            "room_from_slots",
+            comment,
+            &[],
+            &["OS-MASK-4"],
+            MaskInput {
+                slots: Some(slots),
+                ..Default::default()
+            },
+            None,
+            out,
+            Expect::Reference,
+        );
+    }
+    // rebase (OS-MASK-7).
+    let room = "11111";
+    for (resp_start, resp, comment) in [
+        (0i64, "10100", "same start"),
+        (1800, "1010", "one slot later: room positions 1 and 3"),
+        (-1800, "01010", "one slot earlier: room positions 0 and 2"),
+        (7200, "1111", "partly beyond the room: positions 4 only"),
+        (900, "1", "900 s off the grid"),
+        (1_000_000_000, "1", "far away: nothing"),
+    ] {
+        let out = mask::rebase(&m(resp), resp_start, 0, room.len())
+            .map(|x| MaskExpected {
+                mask: Some(bits(&x)),
+                ..Default::default()
+            })
+            .map_err(err);
+        s.push(
+            "v2",
+            "rebase",
+            comment,
+            &[],
+            &["OS-MASK-7"],
+            MaskInput {
+                room: Some(room.into()),
+                response: Some(resp.into()),
+                response_start: Some(resp_start),
+                room_start: Some(0),
+                ..Default::default()
+            },
+            None,
+            out,
+            Expect::Reference,
+        );
+    }
+    // aggregate (OS-MASK-8, OS-MASK-9).
+    for (room, responses, comment, flags) in [
+        (
+            "1101",
+            vec!["1100", "0101", "1111"],
+            "counts 2, 2, 0 (not offered), 2",
+            &[][..],
+        ),
+        ("1101", vec![], "no responses", &[][..]),
+        (
+            "1101",
+            vec!["00101", "1"],
+            "longer and shorter responses: extra bits ignored",
+            &["Lenient"][..],
+        ),
+        ("1", vec!["1"; 300], "300 participants on one slot", &[][..]),
+        (
+            &*format!("1{}1", "0".repeat(62)),
+            vec![&*"1".repeat(64), "1"],
+            "64 slots, word boundary",
+            &["WordBoundary"][..],
+        ),
+    ] {
+        let rm = m(room);
+        let rs: Vec<mask::Mask> = responses.iter().map(|r| m(r)).collect();
+        let refs: Vec<&mask::Mask> = rs.iter().collect();
+        let counts = mask::aggregate(&rm, &refs);
+        s.push(
+            "any",
+            "aggregate",
+            comment,
+            flags,
+            &["OS-MASK-8", "OS-MASK-9"],
+            MaskInput {
+                room: Some(room.into()),
+                responses: Some(responses.iter().map(|r| (*r).to_owned()).collect()),
+                ..Default::default()
+            },
+            None,
+            Ok(MaskExpected {
+                counts: Some(counts),
+                ..Default::default()
+            }),
+            Expect::Reference,
+        );
+    }
+    // choose_response (OS-MASK-10): the room offers 11011 from 1000.
+    let room = "11011";
+    for (chosen, comment) in [
+        (
+            vec![1000i64, 8200],
+            "the first and the last offered slot: 10001",
+        ),
+        (vec![], "nothing chosen"),
+        (vec![4600], "10:00 is inside the span but not offered"),
+        (vec![1900], "off the grid"),
+        (vec![9999], "after the room"),
+    ] {
+        let payload = openslots::payload::RoomPayload {
+            title: String::new(),
+            start: 1000,
+            mask: m(room),
+        };
+        let out = openslots::payload::ResponsePayload::choose(&payload, Profile::V1, "", &chosen)
+            .map(|r| MaskExpected {
+                mask: Some(bits(&r.mask)),
+                ..Default::default()
+            })
+            .map_err(|e| e.code().as_str().to_owned());
+        s.push(
+            "any",
+            "choose_response",
+            comment,
+            &[],
+            &["OS-MASK-10"],
+            MaskInput {
+                room: Some(room.into()),
+                room_start: Some(1000),
+                chosen: Some(chosen),
+                ..Default::default()
+            },
+            None,
+            out,
+            Expect::Reference,
+        );
+    }
+    s.finish()
+}

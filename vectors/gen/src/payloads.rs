@@ -1,0 +1,680 @@
+//! `payloads.json`: payload serialisation and reading (spec §8).
+
+use openslots::payload::{Binding, ResponsePayload, RoomPayload};
+use openslots::{Profile, SpecError};
+use openslots_vectors::{Nothing, PayloadExpected, PayloadFile, PayloadInput};
+
+use crate::fixtures::{ROOM_ID, bits, code, keys, mask};
+use crate::{Expect, Outcome, Suite};
+
+const M50: &str = "11000000000000000000000000000000000000000000000011";
+const A50: &str = "01000000000000000000000000000000000000000000000010";
+
+fn read_room(profile: Profile, text: &str, author: &str) -> Outcome<PayloadExpected> {
+    RoomPayload::parse(
+        profile,
+        text,
+        &Binding {
+            room_id: ROOM_ID,
+            author,
+        },
+    )
+    .map(|p| PayloadExpected {
+        title: Some(p.title),
+        start: Some(p.start),
+        mask: Some(bits(&p.mask)),
+        ..Default::default()
+    })
+    .map_err(|e| e.code().as_str().to_owned())
+}
+
+fn read_response(profile: Profile, text: &str, author: &str) -> Outcome<PayloadExpected> {
+    ResponsePayload::parse(
+        profile,
+        text,
+        &Binding {
+            room_id: ROOM_ID,
+            author,
+        },
+    )
+    .map(|p| PayloadExpected {
+        name: Some(p.name),
+        start: p.start,
+        mask: Some(bits(&p.mask)),
+        ..Default::default()
+    })
+    .map_err(|e| code(&e))
+}
+
+pub(crate) fn suite() -> PayloadFile {
+    let mut s: Suite<PayloadInput, Nothing, PayloadExpected> = Suite::new("payloads");
+    s.note(
+        "Escapes",
+        "Strings with characters JSON.stringify escapes, or does not (OS-PAYLOAD-2).",
+    );
+    s.note("Lenient", "The deployed app reads this payload (defaulting or ignoring what is wrong); a conforming reader rejects it.");
+    s.note(
+        "DuplicateMember",
+        "A member name appears twice; v1 allows either outcome (OS-PAYLOAD-1).",
+    );
+    let host = keys(1).public_key().to_hex();
+    let alice = keys(2).public_key().to_hex();
+    let start = 1_748_851_200i64;
+
+    // Writing (OS-PAYLOAD-2, 3, 5, 6, 9).
+    let titles = [
+        ("Team sync", "plain title", &[][..]),
+        ("", "empty title", &[][..]),
+        (
+            "Quote \" backslash \\ slash /",
+            "quote, backslash and an unescaped slash",
+            &["Escapes"][..],
+        ),
+        (
+            "tab\tnewline\ncr\r\u{8}\u{c}",
+            "the five short escapes",
+            &["Escapes"][..],
+        ),
+        (
+            "\u{1}\u{1f}\u{7f}\u{2028}",
+            "U+0001 and U+001F escaped as \\u00xx; U+007F and U+2028 raw",
+            &["Escapes"][..],
+        ),
+        (
+            "Réunion 😀 会议",
+            "non-ASCII written as UTF-8",
+            &["Escapes"][..],
+        ),
+    ];
+    for (profile, p) in [("v1", Profile::V1), ("v2", Profile::V2)] {
+        for (title, comment, flags) in titles {
+            let payload = RoomPayload {
+                title: title.into(),
+                start,
+                mask: mask(M50),
+            };
+            let out = payload
+                .to_json(
+                    p,
+                    &Binding {
+                        room_id: ROOM_ID,
+                        author: &host,
+                    },
+                )
+                .map(|t| PayloadExpected {
+                    plaintext: Some(t),
+                    ..Default::default()
+                })
+                .map_err(|e| code(&e));
+            let reqs: &[&str] = if p == Profile::V1 {
+                &["OS-PAYLOAD-2"]
+            } else {
+                &["OS-PAYLOAD-5"]
+            };
+            s.push(
+                profile,
+                "write_room",
+                comment,
+                flags,
+                reqs,
+                PayloadInput {
+                    title: Some(title.into()),
+                    start: Some(start),
+                    mask: Some(M50.into()),
+                    room_id: (p == Profile::V2).then(|| ROOM_ID.into()),
+                    author: (p == Profile::V2).then(|| host.clone()),
+                    ..Default::default()
+                },
+                None,
+                out,
+                Expect::Reference,
+            );
+        }
+        for (name, comment) in [
+            ("Alice", "plain name"),
+            ("Zoë \"Z\" 😀", "name with a quote and non-ASCII"),
+        ] {
+            let payload = ResponsePayload {
+                name: name.into(),
+                start: (p == Profile::V2).then_some(start),
+                mask: mask(A50),
+            };
+            let out = payload
+                .to_json(
+                    p,
+                    &Binding {
+                        room_id: ROOM_ID,
+                        author: &alice,
+                    },
+                )
+                .map(|t| PayloadExpected {
+                    plaintext: Some(t),
+                    ..Default::default()
+                })
+                .map_err(|e| code(&e));
+            let reqs: &[&str] = if p == Profile::V1 {
+                &["OS-PAYLOAD-3"]
+            } else {
+                &["OS-PAYLOAD-6"]
+            };
+            s.push(
+                profile,
+                "write_response",
+                comment,
+                &[],
+                reqs,
+                PayloadInput {
+                    name: Some(name.into()),
+                    start: payload.start,
+                    mask: Some(A50.into()),
+                    room_id: (p == Profile::V2).then(|| ROOM_ID.into()),
+                    author: (p == Profile::V2).then(|| alice.clone()),
+                    ..Default::default()
+                },
+                None,
+                out,
+                Expect::Reference,
+            );
+        }
+    }
+    // Writing limits (OS-PAYLOAD-9).
+    for (profile, p, title, comment) in [
+        (
+            "v1",
+            Profile::V1,
+            "x".repeat(65_535 - 60),
+            "v1 title that makes the plaintext exceed 65535 bytes",
+        ),
+        (
+            "v2",
+            Profile::V2,
+            "é".repeat(257),
+            "v2 title of 514 bytes (257 characters)",
+        ),
+        (
+            "v2",
+            Profile::V2,
+            "é".repeat(256),
+            "v2 title of exactly 512 bytes",
+        ),
+    ] {
+        let payload = RoomPayload {
+            title: title.clone(),
+            start,
+            mask: mask(M50),
+        };
+        let out = payload
+            .to_json(
+                p,
+                &Binding {
+                    room_id: ROOM_ID,
+                    author: &host,
+                },
+            )
+            .map(|t| PayloadExpected {
+                plaintext: Some(t),
+                ..Default::default()
+            })
+            .map_err(|e| code(&e));
+        s.push(
+            profile,
+            "write_room",
+            comment,
+            &[],
+            &["OS-PAYLOAD-9"],
+            PayloadInput {
+                title: Some(title),
+                start: Some(start),
+                mask: Some(M50.into()),
+                room_id: (p == Profile::V2).then(|| ROOM_ID.into()),
+                author: (p == Profile::V2).then(|| host.clone()),
+                ..Default::default()
+            },
+            None,
+            out,
+            Expect::Reference,
+        );
+    }
+
+    // Reading v1 rooms.
+    let v1_room = format!(r#"{{"t":"Team sync","s":{start},"o":"{M50}"}}"#);
+    let v1_reads: Vec<(&str, &[&str], &[&str], String)> = vec![
+        (
+            "the example v1 room",
+            &[],
+            &["OS-PAYLOAD-1", "OS-PAYLOAD-2", "OS-PAYLOAD-4"],
+            v1_room.clone(),
+        ),
+        (
+            "members in another order, with whitespace",
+            &[],
+            &["OS-PAYLOAD-4"],
+            format!("{{ \"o\" : \"{M50}\",\n \"s\": {start}, \"t\": \"Team sync\" }}"),
+        ),
+        (
+            "an unknown member is ignored",
+            &[],
+            &["OS-PAYLOAD-4"],
+            format!(r#"{{"t":"x","s":{start},"o":"{M50}","z":[1,{{"a":null}}]}}"#),
+        ),
+        (
+            "escaped characters are decoded",
+            &["Escapes"],
+            &["OS-PAYLOAD-4"],
+            format!(r#"{{"t":"\u0054eam \"sync\"\n","s":{start},"o":"{M50}"}}"#),
+        ),
+        ("not JSON", &[], &["OS-PAYLOAD-1"], "{\"t\":".into()),
+        (
+            "a JSON array",
+            &[],
+            &["OS-PAYLOAD-1"],
+            format!(r#"["Team sync",{start},"{M50}"]"#),
+        ),
+        (
+            "a JSON string",
+            &[],
+            &["OS-PAYLOAD-1"],
+            "\"Team sync\"".into(),
+        ),
+        (
+            "trailing garbage",
+            &[],
+            &["OS-PAYLOAD-1"],
+            format!("{v1_room}x"),
+        ),
+        (
+            "a number beyond a double in an unknown member",
+            &[],
+            &["OS-PAYLOAD-1"],
+            format!(r#"{{"t":"x","s":{start},"o":"{M50}","z":1e400}}"#),
+        ),
+        (
+            "missing title (the deployed app defaults it)",
+            &["Lenient"],
+            &["OS-PAYLOAD-4"],
+            format!(r#"{{"s":{start},"o":"{M50}"}}"#),
+        ),
+        (
+            "missing start",
+            &["Lenient"],
+            &["OS-PAYLOAD-4"],
+            format!(r#"{{"t":"x","o":"{M50}"}}"#),
+        ),
+        (
+            "missing mask",
+            &["Lenient"],
+            &["OS-PAYLOAD-4"],
+            format!(r#"{{"t":"x","s":{start}}}"#),
+        ),
+        (
+            "start as a string",
+            &["Lenient"],
+            &["OS-PAYLOAD-4"],
+            format!(r#"{{"t":"x","s":"{start}","o":"{M50}"}}"#),
+        ),
+        (
+            "start with a fraction",
+            &[],
+            &["OS-PAYLOAD-4"],
+            format!(r#"{{"t":"x","s":{start}.0,"o":"{M50}"}}"#),
+        ),
+        (
+            "start with an exponent",
+            &[],
+            &["OS-PAYLOAD-4"],
+            format!(r#"{{"t":"x","s":1.7488512e9,"o":"{M50}"}}"#),
+        ),
+        (
+            "start 2^53: not a safe integer",
+            &[],
+            &["OS-PAYLOAD-4"],
+            format!(r#"{{"t":"x","s":9007199254740992,"o":"{M50}"}}"#),
+        ),
+        (
+            "start -0",
+            &[],
+            &["OS-PAYLOAD-4"],
+            format!(r#"{{"t":"x","s":-0,"o":"{M50}"}}"#),
+        ),
+        (
+            "start 2^53-1 is a safe integer",
+            &[],
+            &["OS-PAYLOAD-4"],
+            r#"{"t":"x","s":9007199254740991,"o":"1"}"#.to_owned(),
+        ),
+        (
+            "title as a number",
+            &[],
+            &["OS-PAYLOAD-4"],
+            format!(r#"{{"t":7,"s":{start},"o":"{M50}"}}"#),
+        ),
+        (
+            "a response payload read as a room",
+            &["Lenient"],
+            &["OS-PAYLOAD-4"],
+            format!(r#"{{"n":"Alice","o":"{A50}"}}"#),
+        ),
+        (
+            "mask with a stray character (the deployed app reads it as 0)",
+            &["Lenient"],
+            &["OS-MASK-1"],
+            format!(r#"{{"t":"x","s":{start},"o":"1x1"}}"#),
+        ),
+        (
+            "room mask starting with 0",
+            &[],
+            &["OS-MASK-2"],
+            format!(r#"{{"t":"x","s":{start},"o":"011"}}"#),
+        ),
+        (
+            "empty room mask",
+            &[],
+            &["OS-MASK-1"],
+            format!(r#"{{"t":"x","s":{start},"o":""}}"#),
+        ),
+    ];
+    for (comment, flags, reqs, text) in v1_reads {
+        let out = read_room(Profile::V1, &text, &host);
+        s.push(
+            "v1",
+            "read_room",
+            comment,
+            flags,
+            reqs,
+            PayloadInput {
+                plaintext: Some(text),
+                ..Default::default()
+            },
+            None,
+            out,
+            Expect::Reference,
+        );
+    }
+    let dup = format!(r#"{{"t":"first","t":"Team sync","s":{start},"o":"{M50}"}}"#);
+    let last_wins = read_room(Profile::V1, &v1_room, &host);
+    let out = read_room(Profile::V1, &dup, &host);
+    s.push(
+        "v1",
+        "read_room",
+        "duplicate title: rejected, or the last one taken as JSON.parse does",
+        &["DuplicateMember"],
+        &["OS-PAYLOAD-1"],
+        PayloadInput {
+            plaintext: Some(dup),
+            ..Default::default()
+        },
+        None,
+        out,
+        Expect::AlsoAllowed(last_wins),
+    );
+    // Reading v1 responses.
+    for (comment, flags, reqs, text) in [
+        (
+            "the example v1 response",
+            &[][..],
+            &["OS-PAYLOAD-3", "OS-PAYLOAD-4"][..],
+            format!(r#"{{"n":"Alice","o":"{A50}"}}"#),
+        ),
+        (
+            "all-zero mask: available nowhere",
+            &[][..],
+            &["OS-PAYLOAD-3"][..],
+            r#"{"n":"Bob","o":"0000"}"#.to_owned(),
+        ),
+        (
+            "missing name",
+            &["Lenient"][..],
+            &["OS-PAYLOAD-4"][..],
+            format!(r#"{{"o":"{A50}"}}"#),
+        ),
+        (
+            "name as null",
+            &["Lenient"][..],
+            &["OS-PAYLOAD-4"][..],
+            format!(r#"{{"n":null,"o":"{A50}"}}"#),
+        ),
+        (
+            "mask with a '2'",
+            &["Lenient"][..],
+            &["OS-MASK-1"][..],
+            r#"{"n":"A","o":"0120"}"#.to_owned(),
+        ),
+        (
+            "a room payload read as a response",
+            &["Lenient"][..],
+            &["OS-PAYLOAD-4"][..],
+            format!(r#"{{"t":"x","s":{start},"o":"{M50}"}}"#),
+        ),
+    ] {
+        let out = read_response(Profile::V1, &text, &alice);
+        s.push(
+            "v1",
+            "read_response",
+            comment,
+            flags,
+            reqs,
+            PayloadInput {
+                plaintext: Some(text),
+                ..Default::default()
+            },
+            None,
+            out,
+            Expect::Reference,
+        );
+    }
+    // Reading v2.
+    let b50 = openslots::mask::encode_v2(&mask(M50)).1;
+    let a50 = openslots::mask::encode_v2(&mask(A50)).1;
+    let room = |v: &str, role: &str, room: &str, author: &str, title: &str, m: &str| {
+        format!(
+            r#"{{"v":{v},"role":"{role}","room":"{room}","author":"{author}","title":"{title}","start":{start},"mask":{m}}}"#
+        )
+    };
+    let m = format!(r#"{{"n":50,"b":"{b50}"}}"#);
+    let other_room = "00000000-0000-0000-0000-000000000000";
+    let v2_reads: Vec<(&str, &[&str], String)> = vec![
+        (
+            "the example v2 room",
+            &[
+                "OS-PAYLOAD-1",
+                "OS-PAYLOAD-5",
+                "OS-PAYLOAD-7",
+                "OS-PAYLOAD-8",
+                "OS-MASK-6",
+            ],
+            room("2", "room", ROOM_ID, &host, "Team sync", &m),
+        ),
+        (
+            "v missing",
+            &["OS-PAYLOAD-7"],
+            room("2", "room", ROOM_ID, &host, "x", &m).replacen(r#""v":2,"#, "", 1),
+        ),
+        (
+            "v is 3",
+            &["OS-PAYLOAD-7"],
+            room("3", "room", ROOM_ID, &host, "x", &m),
+        ),
+        (
+            "v is 1",
+            &["OS-PAYLOAD-7"],
+            room("1", "room", ROOM_ID, &host, "x", &m),
+        ),
+        (
+            "v is a string",
+            &["OS-PAYLOAD-7"],
+            room("\"2\"", "room", ROOM_ID, &host, "x", &m),
+        ),
+        (
+            "v is 2.0",
+            &["OS-PAYLOAD-7"],
+            room("2.0", "room", ROOM_ID, &host, "x", &m),
+        ),
+        (
+            "role is response",
+            &["OS-PAYLOAD-8"],
+            room("2", "response", ROOM_ID, &host, "x", &m),
+        ),
+        (
+            "another room id",
+            &["OS-PAYLOAD-8"],
+            room("2", "room", other_room, &host, "x", &m),
+        ),
+        (
+            "another author (a payload copied under another key)",
+            &["OS-PAYLOAD-8"],
+            room("2", "room", ROOM_ID, &alice, "x", &m),
+        ),
+        (
+            "title of 513 bytes",
+            &["OS-PAYLOAD-9"],
+            room("2", "room", ROOM_ID, &host, &"a".repeat(513), &m),
+        ),
+        (
+            "title of 512 bytes",
+            &["OS-PAYLOAD-9"],
+            room("2", "room", ROOM_ID, &host, &"a".repeat(512), &m),
+        ),
+        (
+            "mask as an array",
+            &["OS-PAYLOAD-4"],
+            room(
+                "2",
+                "room",
+                ROOM_ID,
+                &host,
+                "x",
+                &format!(r#"[50,"{b50}"]"#),
+            ),
+        ),
+        (
+            "mask n as a string",
+            &["OS-PAYLOAD-4"],
+            room(
+                "2",
+                "room",
+                ROOM_ID,
+                &host,
+                "x",
+                &format!(r#"{{"n":"50","b":"{b50}"}}"#),
+            ),
+        ),
+        (
+            "mask n is 0",
+            &["OS-MASK-6"],
+            room(
+                "2",
+                "room",
+                ROOM_ID,
+                &host,
+                "x",
+                &format!(r#"{{"n":0,"b":"{b50}"}}"#),
+            ),
+        ),
+        (
+            "mask n is -1",
+            &["OS-MASK-6"],
+            room(
+                "2",
+                "room",
+                ROOM_ID,
+                &host,
+                "x",
+                &format!(r#"{{"n":-1,"b":"{b50}"}}"#),
+            ),
+        ),
+        (
+            "duplicate member in the mask object",
+            &["OS-PAYLOAD-1"],
+            room(
+                "2",
+                "room",
+                ROOM_ID,
+                &host,
+                "x",
+                &format!(r#"{{"n":50,"n":50,"b":"{b50}"}}"#),
+            ),
+        ),
+        (
+            "mask with a 1 beyond n",
+            &["OS-MASK-5"],
+            room(
+                "2",
+                "room",
+                ROOM_ID,
+                &host,
+                "x",
+                &format!(r#"{{"n":49,"b":"{b50}"}}"#),
+            ),
+        ),
+    ];
+    for (comment, reqs, text) in v2_reads {
+        let out = read_room(Profile::V2, &text, &host);
+        s.push(
+            "v2",
+            "read_room",
+            comment,
+            &[],
+            reqs,
+            PayloadInput {
+                plaintext: Some(text),
+                room_id: Some(ROOM_ID.into()),
+                author: Some(host.clone()),
+                ..Default::default()
+            },
+            None,
+            out,
+            Expect::Reference,
+        );
+    }
+    let resp = |role: &str, author: &str, name: &str| {
+        format!(
+            r#"{{"v":2,"role":"{role}","room":"{ROOM_ID}","author":"{author}","name":"{name}","start":{start},"mask":{{"n":50,"b":"{a50}"}}}}"#
+        )
+    };
+    for (comment, reqs, text) in [
+        (
+            "the example v2 response",
+            &["OS-PAYLOAD-6", "OS-PAYLOAD-8"][..],
+            resp("response", &alice, "Alice"),
+        ),
+        (
+            "a room role read as a response",
+            &["OS-PAYLOAD-8"][..],
+            resp("room", &alice, "Alice"),
+        ),
+        (
+            "another author: a response re-posted under another key",
+            &["OS-PAYLOAD-8"][..],
+            resp("response", &host, "Alice"),
+        ),
+        (
+            "name of 129 bytes",
+            &["OS-PAYLOAD-9"][..],
+            resp("response", &alice, &"n".repeat(129)),
+        ),
+        (
+            "name of 128 bytes",
+            &["OS-PAYLOAD-9"][..],
+            resp("response", &alice, &"n".repeat(128)),
+        ),
+    ] {
+        let out = read_response(Profile::V2, &text, &alice);
+        s.push(
+            "v2",
+            "read_response",
+            comment,
+            &[],
+            reqs,
+            PayloadInput {
+                plaintext: Some(text),
+                room_id: Some(ROOM_ID.into()),
+                author: Some(alice.clone()),
+                ..Default::default()
+            },
+            None,
+            out,
+            Expect::Reference,
+        );
+    }
+    s.finish()
+}
