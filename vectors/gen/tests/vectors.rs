@@ -842,7 +842,10 @@ fn spec_section_20_pins_every_file() {
     let spec = std::fs::read_to_string(dir().join("../spec/openslots.md")).unwrap();
     let start = spec.find("## 20. Test vectors").unwrap();
     let section = &spec[start..start + spec[start..].find("## Appendix A.").unwrap()];
-    for line in std::fs::read_to_string(dir().join("SHA256SUMS")).unwrap().lines() {
+    for line in std::fs::read_to_string(dir().join("SHA256SUMS"))
+        .unwrap()
+        .lines()
+    {
         let (sum, name) = line.split_once("  ").unwrap();
         assert!(
             section.contains(&format!("| `{name}` |")) && section.contains(&format!("`{sum}`")),
