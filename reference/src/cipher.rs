@@ -41,12 +41,9 @@
 use core::fmt;
 
 use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
 use chacha20::ChaCha20;
 use chacha20::cipher::{KeyIvInit, StreamCipher};
-use hkdf::{Hkdf, HmacImpl};
-use hmac::Hmac;
-use sha2::Sha256;
+use sha2::block_api::compress256;
 use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
@@ -87,9 +84,217 @@ const LEN_PREFIX: usize = 2;
 const CIPHERTEXT_START: usize = 1 + NONCE_LEN;
 
 // HKDF-Expand can produce at most 255 * HashLen bytes; 76 is far below that,
-// and the conversation key (32 bytes) is exactly HashLen long.
-const _: () = assert!(MESSAGE_KEYS_LEN == 76 && MESSAGE_KEYS_LEN <= 255 * 32);
-const _: () = assert!(CONVERSATION_KEY_LEN >= 32);
+// and the conversation key (32 bytes) is exactly HashLen long. The expansion
+// below produces exactly three HMAC blocks (96 bytes) and keeps 76.
+const _: () = assert!(MESSAGE_KEYS_LEN == 76 && MESSAGE_KEYS_LEN <= 3 * 32);
+const _: () = assert!(CONVERSATION_KEY_LEN == 32);
+
+// ---------------------------------------------------------------------------
+// Primitives
+// ---------------------------------------------------------------------------
+
+/// The base64 engine of payloads: standard alphabet, padding written and
+/// required, canonical (OS-CIPHER-6). On x86-64 and aarch64 it is the
+/// `base64` crate's `Simd` engine, which detects AVX2 or NEON once at run
+/// time and otherwise falls back to the scalar engine; its vector kernel only
+/// decodes a prefix of complete, valid quads and leaves every check of the
+/// rest, the padding and the trailing bits to the scalar code that the
+/// `STANDARD` engine runs, so both accept exactly the same strings.
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+pub(crate) fn base64_engine() -> &'static impl base64::Engine {
+    static ENGINE: std::sync::LazyLock<base64::engine::Simd> = std::sync::LazyLock::new(|| {
+        base64::engine::Simd::standard(base64::engine::general_purpose::PAD)
+    });
+    &*ENGINE
+}
+
+/// The base64 engine of payloads: standard alphabet, padding written and
+/// required, canonical (OS-CIPHER-6).
+#[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+pub(crate) fn base64_engine() -> &'static impl base64::Engine {
+    &base64::engine::general_purpose::STANDARD
+}
+
+/// SHA-256's initial hash value (FIPS 180-4 §5.3.3).
+const SHA256_IV: [u32; 8] = [
+    0x6a09_e667,
+    0xbb67_ae85,
+    0x3c6e_f372,
+    0xa54f_f53a,
+    0x510e_527f,
+    0x9b05_688c,
+    0x1f83_d9ab,
+    0x5be0_cd19,
+];
+/// SHA-256's block length, in bytes.
+const SHA256_BLOCK: usize = 64;
+
+/// HMAC-SHA256 (RFC 2104) with a 32-byte key, computed on the SHA-256
+/// compression function (`sha2`'s `compress256`, which uses the SHA
+/// extensions when the CPU has them, detected at run time).
+///
+/// The key's inner and outer pad blocks are absorbed once, by [`Self::new`];
+/// each message then costs its own blocks and one outer block, with no
+/// buffering: this is what makes HKDF-Expand of the 76 message-key bytes ten
+/// compressions in all.
+///
+/// Zeroized on drop: the two states are as good as the key. Of the
+/// temporaries, the key-dependent bytes of the pad blocks and the inner
+/// digest are wiped; the last message block is not, as it only ever holds
+/// public bytes (a ciphertext's tail, or HKDF's nonce and counter: `T(i - 1)`
+/// always fills whole blocks, which are read in place).
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+struct HmacSha256 {
+    /// The SHA-256 state after `key ^ ipad`.
+    inner: [u32; 8],
+    /// The SHA-256 state after `key ^ opad`.
+    outer: [u32; 8],
+}
+
+/// The big-endian bytes of a SHA-256 state (the digest).
+fn digest_bytes(state: &[u32; 8], out: &mut [u8; 32]) {
+    for (dst, w) in out.chunks_exact_mut(4).zip(state) {
+        dst.copy_from_slice(&w.to_be_bytes());
+    }
+}
+
+impl HmacSha256 {
+    /// Keys the HMAC: `key` zero-padded to a block, XORed with `0x36` (inner)
+    /// and `0x5c` (outer), each absorbed from the initial state.
+    fn new(key: &[u8; 32]) -> Self {
+        let keyed = |pad: u8| {
+            let mut block = [[pad; SHA256_BLOCK]];
+            let flat = block.as_flattened_mut();
+            for (b, k) in flat.iter_mut().zip(key) {
+                *b ^= k;
+            }
+            let mut state = SHA256_IV;
+            compress256(&mut state, &block);
+            // Only the first 32 bytes depend on the key.
+            if let Some(key_bytes) = block.as_flattened_mut().get_mut(..32) {
+                key_bytes.zeroize();
+            }
+            state
+        };
+        Self {
+            inner: keyed(0x36),
+            outer: keyed(0x5c),
+        }
+    }
+
+    /// An HMAC-SHA256 computation to feed in pieces.
+    fn stream(&self) -> HmacStream<'_> {
+        HmacStream {
+            key: self,
+            state: self.inner,
+            pending: [0; SHA256_BLOCK],
+            pending_len: 0,
+            len: 0,
+        }
+    }
+
+    /// Writes HMAC-SHA256(key, message) to `out`.
+    fn mac_into(&self, message: &[u8], out: &mut [u8; MAC_LEN]) {
+        let mut stream = self.stream();
+        stream.update(message);
+        stream.finish_into(out);
+    }
+
+    /// HMAC-SHA256(key, message).
+    fn mac(&self, message: &[u8]) -> [u8; MAC_LEN] {
+        let mut out = [0u8; MAC_LEN];
+        self.mac_into(message, &mut out);
+        out
+    }
+}
+
+/// HMAC-SHA256 fed in pieces: whole blocks go to the compression function
+/// straight from the input, a partial block waits in `pending`. (It never
+/// holds key material: HKDF's `T(i - 1)` always fills whole blocks, and
+/// the rest of every message this module MACs is public.)
+#[derive(Zeroize, ZeroizeOnDrop)]
+struct HmacStream<'k> {
+    #[zeroize(skip)]
+    key: &'k HmacSha256,
+    /// The inner SHA-256 state.
+    state: [u32; 8],
+    /// The bytes of an incomplete block.
+    pending: [u8; SHA256_BLOCK],
+    /// How many bytes of `pending` are in use (always below a block).
+    pending_len: usize,
+    /// Message bytes so far.
+    len: u64,
+}
+
+impl HmacStream<'_> {
+    /// Absorbs `data`.
+    fn update(&mut self, data: &[u8]) {
+        self.len = self.len.wrapping_add(data.len() as u64);
+        let mut data = data;
+        if self.pending_len > 0 {
+            let free = self.pending.get_mut(self.pending_len..).unwrap_or_default();
+            let take = free.len().min(data.len());
+            let (head, rest) = data.split_at(take);
+            if let Some(dst) = free.get_mut(..take) {
+                dst.copy_from_slice(head);
+            }
+            self.pending_len += take;
+            data = rest;
+            if self.pending_len < SHA256_BLOCK {
+                return;
+            }
+            compress256(&mut self.state, &[self.pending]);
+            self.pending_len = 0;
+        }
+        let (blocks, tail) = data.as_chunks::<SHA256_BLOCK>();
+        compress256(&mut self.state, blocks);
+        if let Some(dst) = self.pending.get_mut(..tail.len()) {
+            dst.copy_from_slice(tail);
+        }
+        self.pending_len = tail.len();
+    }
+
+    /// Writes the MAC to `out`.
+    fn finish_into(mut self, out: &mut [u8; MAC_LEN]) {
+        // SHA-256 padding of `ipad block ‖ message`: the pending bytes, 0x80,
+        // zeros and the bit length as a big-endian u64, in one block or,
+        // when fewer than 9 bytes are free, two.
+        let bit_len = (SHA256_BLOCK as u64).wrapping_add(self.len).wrapping_mul(8);
+        let tail = self.pending.get(..self.pending_len).unwrap_or_default();
+        let mut last = [[0u8; SHA256_BLOCK]; 2];
+        let used = if tail.len() + 9 <= SHA256_BLOCK { 1 } else { 2 };
+        let flat = last.as_flattened_mut();
+        for (dst, src) in flat.iter_mut().zip(tail.iter().chain(&[0x80])) {
+            *dst = *src;
+        }
+        if let Some((_, len_bytes)) = flat
+            .get_mut(..used * SHA256_BLOCK)
+            .and_then(|b| b.split_last_chunk_mut::<8>())
+        {
+            *len_bytes = bit_len.to_be_bytes();
+        }
+        compress256(&mut self.state, last.get(..used).unwrap_or_default());
+
+        // The outer hash over the inner digest: one block of the 32 digest
+        // bytes, 0x80, zeros, and the bit length of `opad block ‖ digest`.
+        let mut block = [[0u8; SHA256_BLOCK]];
+        if let Some((digest, padding)) = block.as_flattened_mut().split_first_chunk_mut::<32>() {
+            digest_bytes(&self.state, digest);
+            if let Some(first) = padding.first_mut() {
+                *first = 0x80;
+            }
+            if let Some((_, len_bytes)) = padding.split_last_chunk_mut::<8>() {
+                *len_bytes = (((SHA256_BLOCK + MAC_LEN) as u64) * 8).to_be_bytes();
+            }
+        }
+        let mut outer = Zeroizing::new(self.key.outer);
+        compress256(&mut outer, &block);
+        if let Some(key_bytes) = block.as_flattened_mut().get_mut(..32) {
+            key_bytes.zeroize();
+        }
+        digest_bytes(&outer, out);
+    }
+}
 
 /// Why a NIP-44 v2 operation failed. Each variant maps to one spec error code
 /// and one requirement ID (see [`SpecError`]).
@@ -210,21 +415,24 @@ impl MessageKeys {
         &self.hmac_key
     }
 
-    /// Applies the ChaCha20 keystream (counter 0) to `buf` in place.
-    fn apply_keystream(&self, buf: &mut [u8]) {
-        let mut cipher = ChaCha20::new((&self.chacha_key).into(), (&self.chacha_nonce).into());
-        // NIP-44 buffers are at most 65,537 bytes, far below the 256 GiB
-        // keystream limit of the 32-bit block counter.
-        cipher.apply_keystream(buf);
+    /// The ChaCha20 cipher (IETF, counter 0) of this message.
+    ///
+    /// NIP-44 buffers are at most 65,537 bytes, far below the 256 GiB
+    /// keystream limit of the 32-bit block counter, so applying the
+    /// keystream never panics.
+    fn cipher(&self) -> ChaCha20 {
+        ChaCha20::new((&self.chacha_key).into(), (&self.chacha_nonce).into())
     }
 
-    /// HMAC-SHA256(hmac_key, nonce ‖ ciphertext), without concatenating.
-    fn mac(&self, nonce: &[u8; NONCE_LEN], ciphertext: &[u8]) -> [u8; MAC_LEN] {
-        // `HmacImpl::new_from_slice` is infallible: HMAC takes keys of any size.
-        let mut mac = <Hmac<Sha256> as HmacImpl>::new_from_slice(&self.hmac_key);
-        HmacImpl::update(&mut mac, nonce);
-        HmacImpl::update(&mut mac, ciphertext);
-        HmacImpl::finalize(mac).into()
+    /// Applies the ChaCha20 keystream (counter 0) to `buf` in place.
+    fn apply_keystream(&self, buf: &mut [u8]) {
+        self.cipher().apply_keystream(buf);
+    }
+
+    /// HMAC-SHA256(hmac_key, data), where `data` is `nonce ‖ ciphertext`
+    /// (contiguous in every payload).
+    fn mac(&self, data: &[u8]) -> [u8; MAC_LEN] {
+        HmacSha256::new(&self.hmac_key).mac(data)
     }
 }
 
@@ -237,31 +445,35 @@ impl fmt::Debug for MessageKeys {
 /// Derives the message keys: HKDF-SHA256-Expand with the conversation key as
 /// PRK, the nonce as info and L = 76, split 32 / 12 / 32 into ChaCha20 key,
 /// ChaCha20 nonce and HMAC key.
+///
+/// Computed as RFC 5869 defines it, `T(i) = HMAC(PRK, T(i - 1) ‖ info ‖ i)`
+/// for i = 1, 2, 3, with the PRK's HMAC pads absorbed once: ten SHA-256 compressions
+/// (two for the key, two for `T(1)`, three each for `T(2)` and `T(3)`).
 pub fn message_keys(key: &ConversationKey, nonce: &[u8; NONCE_LEN]) -> MessageKeys {
-    let mut okm = Zeroizing::new([0u8; MESSAGE_KEYS_LEN]);
-    // Both HKDF errors are impossible by construction (see the const
-    // assertions above): the PRK is exactly HashLen bytes and L = 76 is at
-    // most 255 * HashLen.
-    let Ok(hkdf) = Hkdf::<Sha256>::from_prk(key.as_bytes()) else {
-        unreachable!("a 32-byte PRK is valid for HKDF-SHA256")
-    };
-    let Ok(()) = hkdf.expand(nonce, okm.as_mut_slice()) else {
-        unreachable!("76 bytes is a valid HKDF-SHA256 output length")
-    };
-
+    let hmac = HmacSha256::new(key.as_bytes());
     let mut keys = MessageKeys {
         chacha_key: [0; CHACHA_KEY_LEN],
         chacha_nonce: [0; CHACHA_NONCE_LEN],
         hmac_key: [0; HMAC_KEY_LEN],
     };
-    let targets = keys
-        .chacha_key
-        .iter_mut()
-        .chain(keys.chacha_nonce.iter_mut())
-        .chain(keys.hmac_key.iter_mut());
-    for (dst, src) in targets.zip(okm.iter()) {
-        *dst = *src;
-    }
+    // OKM = T(1) ‖ T(2) ‖ T(3)[..12], split 32 / 12 / 32; `msg` is
+    // `T(i - 1) ‖ nonce ‖ i`, and T(0) is empty, so T(1) reads from byte 32.
+    // (Constant ranges of fixed-size arrays: none of this can panic.)
+    let mut msg = [0u8; 32 + NONCE_LEN + 1];
+    msg[32..64].copy_from_slice(nonce);
+    msg[64] = 1;
+    hmac.mac_into(&msg[32..], &mut keys.chacha_key);
+    let mut t = Zeroizing::new([0u8; 32]);
+    msg[..32].copy_from_slice(&keys.chacha_key);
+    msg[64] = 2;
+    hmac.mac_into(&msg, &mut t);
+    keys.chacha_nonce.copy_from_slice(&t[..CHACHA_NONCE_LEN]);
+    keys.hmac_key[..32 - CHACHA_NONCE_LEN].copy_from_slice(&t[CHACHA_NONCE_LEN..]);
+    msg[..32].copy_from_slice(t.as_slice());
+    msg[64] = 3;
+    hmac.mac_into(&msg, &mut t);
+    keys.hmac_key[32 - CHACHA_NONCE_LEN..].copy_from_slice(&t[..CHACHA_NONCE_LEN]);
+    msg[..32].zeroize();
     keys
 }
 
@@ -343,23 +555,45 @@ pub fn encrypt_bytes_with_nonce(
     nonce: &[u8; NONCE_LEN],
 ) -> Result<Vec<u8>, CipherError> {
     let len = plaintext_len(plaintext)?;
-    let keys = message_keys(key, nonce);
-    let body_len = LEN_PREFIX + calc_padded_len(usize::from(len));
-
-    // Build `version ‖ nonce ‖ padded plaintext` in one buffer, encrypt the
-    // padded part where it lies, then append the MAC.
-    let mut out = Vec::with_capacity(CIPHERTEXT_START + body_len + MAC_LEN);
+    // Build `version ‖ nonce ‖ padded plaintext ‖ zeros for the MAC` in one
+    // buffer, then seal it where it lies.
+    let mut out = Vec::with_capacity(payload_len(len));
     out.push(VERSION);
     out.extend_from_slice(nonce);
     pad_into(&mut out, plaintext, len);
-    // `out` holds exactly CIPHERTEXT_START header bytes before the body, so
-    // this split point is always in bounds.
-    let (_, ciphertext) = out.split_at_mut(CIPHERTEXT_START);
-    keys.apply_keystream(ciphertext);
-    let mac = keys.mac(nonce, ciphertext);
-    out.extend_from_slice(&mac);
+    out.resize(out.len() + MAC_LEN, 0);
+    seal(key, &mut out);
     Ok(out)
 }
+
+/// The length of the decoded payload of a `len`-byte plaintext.
+fn payload_len(len: u16) -> usize {
+    CIPHERTEXT_START + LEN_PREFIX + calc_padded_len(usize::from(len)) + MAC_LEN
+}
+
+/// Seals `payload` = `version ‖ nonce ‖ padded plaintext ‖ (MAC_LEN bytes)`
+/// in place: ChaCha20 over the padded plaintext, then the MAC over `nonce ‖
+/// ciphertext` into the last 32 bytes. The length is the caller's (it
+/// always builds at least `CIPHERTEXT_START + MAC_LEN` bytes).
+fn seal(key: &ConversationKey, payload: &mut [u8]) {
+    let Some((head, mac)) = payload.split_last_chunk_mut::<MAC_LEN>() else {
+        return;
+    };
+    let Some((_, authenticated)) = head.split_first_mut() else {
+        return;
+    };
+    let Some((nonce, ciphertext)) = authenticated.split_first_chunk_mut::<NONCE_LEN>() else {
+        return;
+    };
+    let keys = message_keys(key, nonce);
+    keys.apply_keystream(ciphertext);
+    *mac = keys.mac(authenticated);
+}
+
+/// Payloads up to this many bytes are assembled on the stack rather than in
+/// a heap buffer that is dropped as soon as it is encoded (one allocation
+/// less, which is a few percent of a short message's cost).
+const SMALL_PAYLOAD: usize = 1024;
 
 /// Encrypts and returns the base64 payload (standard alphabet, padded).
 ///
@@ -369,7 +603,114 @@ pub fn encrypt_with_nonce(
     plaintext: &[u8],
     nonce: &[u8; NONCE_LEN],
 ) -> Result<String, CipherError> {
-    encrypt_bytes_with_nonce(key, plaintext, nonce).map(|raw| STANDARD.encode(raw))
+    let len = plaintext_len(plaintext)?;
+    let total = payload_len(len);
+    if total <= SMALL_PAYLOAD {
+        let mut stack = [0u8; SMALL_PAYLOAD];
+        if let Some(payload) = stack.get_mut(..total) {
+            // `version ‖ nonce ‖ u16_be(len) ‖ plaintext`, then zeros.
+            if let Some((header, body)) =
+                payload.split_first_chunk_mut::<{ CIPHERTEXT_START + LEN_PREFIX }>()
+            {
+                header[0] = VERSION;
+                header[1..CIPHERTEXT_START].copy_from_slice(nonce);
+                header[CIPHERTEXT_START..].copy_from_slice(&len.to_be_bytes());
+                if let Some(dst) = body.get_mut(..plaintext.len()) {
+                    dst.copy_from_slice(plaintext);
+                }
+            }
+            seal(key, payload);
+            return Ok(base64_engine().encode(payload));
+        }
+    }
+    Ok(encrypt_streaming(key, plaintext, len, nonce))
+}
+
+/// Bytes of the body (`u16_be(len) ‖ padded plaintext`) sealed and encoded
+/// per step of [`encrypt_streaming`]: 48 ChaCha20 blocks, 1,024 base64
+/// groups, small enough that each step runs in the L1 cache.
+const STREAM_CHUNK: usize = 48 * 64;
+
+// Chunks start on ChaCha20 block boundaries of the body, and, as the body
+// starts at byte 33 of the payload, on base64 group boundaries of the
+// payload too.
+const _: () = assert!(STREAM_CHUNK.is_multiple_of(64) && STREAM_CHUNK.is_multiple_of(3));
+const _: () = assert!(CIPHERTEXT_START.is_multiple_of(3));
+
+/// Copies bytes `at .. at + dst.len()` of the body `u16_be(len) ‖ plaintext
+/// ‖ zeros` into `dst` (zeros beyond the plaintext).
+fn body_bytes(len: u16, plaintext: &[u8], at: usize, dst: &mut [u8]) {
+    let prefix = len.to_be_bytes();
+    let (head, rest) = dst.split_at_mut(LEN_PREFIX.saturating_sub(at).min(dst.len()));
+    for (d, p) in head.iter_mut().zip(prefix.iter().skip(at)) {
+        *d = *p;
+    }
+    let from = (at + head.len()).saturating_sub(LEN_PREFIX);
+    let src = plaintext.get(from..).unwrap_or_default();
+    let take = src.len().min(rest.len());
+    let (copied, zeros) = rest.split_at_mut(take);
+    copied.copy_from_slice(src.get(..take).unwrap_or_default());
+    zeros.fill(0);
+}
+
+/// Encryption of a payload too large for the stack, in one pass over the
+/// plaintext: chunk by chunk, the body is copied, encrypted, fed to the MAC
+/// and base64-encoded into the output while it is still in the cache,
+/// instead of three passes over a heap buffer that is then dropped. The
+/// bytes are those of [`encrypt_bytes_with_nonce`], encoded.
+fn encrypt_streaming(
+    key: &ConversationKey,
+    plaintext: &[u8],
+    len: u16,
+    nonce: &[u8; NONCE_LEN],
+) -> String {
+    let engine = base64_engine();
+    let keys = message_keys(key, nonce);
+    let body_len = LEN_PREFIX + calc_padded_len(usize::from(len));
+    let total = CIPHERTEXT_START + body_len + MAC_LEN;
+    let mut out = String::with_capacity(total.div_ceil(3) * 4);
+    let mut cipher = keys.cipher();
+    let hmac = HmacSha256::new(&keys.hmac_key);
+    let mut mac = hmac.stream();
+    mac.update(nonce);
+    // One chunk of the payload: the header (first chunk only), a chunk of
+    // the body, and the MAC (last chunk only).
+    let mut buf = [0u8; CIPHERTEXT_START + STREAM_CHUNK + MAC_LEN];
+    let mut at = 0;
+    while at < body_len {
+        let n = STREAM_CHUNK.min(body_len - at);
+        let start = if at == 0 { 0 } else { CIPHERTEXT_START };
+        if let Some((version, header)) = buf.split_first_mut()
+            && at == 0
+        {
+            *version = VERSION;
+            if let Some(dst) = header.get_mut(..NONCE_LEN) {
+                dst.copy_from_slice(nonce);
+            }
+        }
+        let end = CIPHERTEXT_START + n;
+        if let Some(body) = buf.get_mut(CIPHERTEXT_START..end) {
+            body_bytes(len, plaintext, at, body);
+            cipher.apply_keystream(body);
+            mac.update(body);
+        }
+        at += n;
+        let end = if at == body_len {
+            // The last chunk carries the MAC, and the base64 padding.
+            let mut tag = [0u8; MAC_LEN];
+            core::mem::replace(&mut mac, hmac.stream()).finish_into(&mut tag);
+            if let Some(dst) = buf.get_mut(end..end + MAC_LEN) {
+                dst.copy_from_slice(&tag);
+            }
+            end + MAC_LEN
+        } else {
+            end
+        };
+        // Every chunk but the last is a whole number of base64 groups, so
+        // the pieces concatenate to the encoding of the whole payload.
+        engine.encode_string(buf.get(start..end).unwrap_or_default(), &mut out);
+    }
+    out
 }
 
 /// Every intermediate value of one encryption, for test vectors that let
@@ -405,13 +746,13 @@ pub fn encrypt_traced(
     let message_keys = message_keys(key, nonce);
     let mut ciphertext = padded_plaintext.clone();
     message_keys.apply_keystream(&mut ciphertext);
-    let mac = message_keys.mac(nonce, &ciphertext);
     let mut payload_bytes = Vec::with_capacity(CIPHERTEXT_START + ciphertext.len() + MAC_LEN);
     payload_bytes.push(VERSION);
     payload_bytes.extend_from_slice(nonce);
     payload_bytes.extend_from_slice(&ciphertext);
+    let mac = message_keys.mac(payload_bytes.get(1..).unwrap_or_default());
     payload_bytes.extend_from_slice(&mac);
-    let payload = STANDARD.encode(&payload_bytes);
+    let payload = base64_engine().encode(&payload_bytes);
     Ok(EncryptionTrace {
         nonce: *nonce,
         message_keys,
@@ -430,80 +771,106 @@ pub fn encrypt_traced(
 /// [`CipherError::Length`] for fewer than 132 or more than 87,472 characters,
 /// [`CipherError::Base64`] for anything but canonical padded standard base64.
 pub fn decode_payload(payload: &str) -> Result<Vec<u8>, CipherError> {
+    check_encoded(payload)?;
+    // The engine requires canonical padding and zero trailing bits, and
+    // rejects any byte outside the standard alphabet (including whitespace).
+    base64_engine()
+        .decode(payload)
+        .map_err(|_| CipherError::Base64)
+}
+
+/// The checks of [`decode_payload`] before the base64: version marker and
+/// encoded length.
+fn check_encoded(payload: &str) -> Result<(), CipherError> {
     if payload.is_empty() || payload.starts_with('#') {
         return Err(CipherError::Version);
     }
     if !(MIN_PAYLOAD_LEN..=MAX_PAYLOAD_LEN).contains(&payload.len()) {
         return Err(CipherError::Length);
     }
-    // `STANDARD` requires canonical padding and zero trailing bits, and
-    // rejects any byte outside the standard alphabet (including whitespace).
-    STANDARD.decode(payload).map_err(|_| CipherError::Base64)
+    Ok(())
 }
 
-/// A decoded payload split into its parts, ciphertext mutable for in-place
-/// decryption.
+/// A decoded payload split into its parts.
 struct PayloadParts<'a> {
+    /// `nonce ‖ ciphertext`, the MAC's input.
+    authenticated: &'a [u8],
     nonce: &'a [u8; NONCE_LEN],
-    ciphertext: &'a mut [u8],
+    ciphertext: &'a [u8],
     mac: &'a [u8; MAC_LEN],
 }
 
 /// Checks the decoded length and the version byte and splits a decoded
 /// payload into nonce, ciphertext and MAC.
-fn split_payload(data: &mut [u8]) -> Result<PayloadParts<'_>, CipherError> {
+fn split_payload(data: &[u8]) -> Result<PayloadParts<'_>, CipherError> {
     if !(MIN_DECODED_LEN..=MAX_DECODED_LEN).contains(&data.len()) {
         return Err(CipherError::Length);
     }
-    let (version, rest) = data.split_first_mut().ok_or(CipherError::Length)?;
+    let (version, authenticated) = data.split_first().ok_or(CipherError::Length)?;
     if *version != VERSION {
         return Err(CipherError::Version);
     }
-    let (nonce, rest) = rest
-        .split_first_chunk_mut::<NONCE_LEN>()
+    let (authenticated, mac) = authenticated
+        .split_last_chunk::<MAC_LEN>()
         .ok_or(CipherError::Length)?;
-    let (ciphertext, mac) = rest
-        .split_last_chunk_mut::<MAC_LEN>()
+    let (nonce, ciphertext) = authenticated
+        .split_first_chunk::<NONCE_LEN>()
         .ok_or(CipherError::Length)?;
     Ok(PayloadParts {
+        authenticated,
         nonce,
         ciphertext,
         mac,
     })
 }
 
-/// Opens a decoded payload held in `data`, in place, and returns `data`
-/// shrunk to the plaintext.
-fn open_in_place(key: &ConversationKey, mut data: Vec<u8>) -> Result<Vec<u8>, CipherError> {
-    let plaintext_len = {
-        let PayloadParts {
-            nonce,
-            ciphertext,
-            mac,
-        } = split_payload(&mut data)?;
-        let keys = message_keys(key, nonce);
-        let expected = Zeroizing::new(keys.mac(nonce, ciphertext));
-        if !bool::from(expected.as_slice().ct_eq(mac.as_slice())) {
-            return Err(CipherError::Mac);
-        }
-        keys.apply_keystream(ciphertext);
-        match unpad(ciphertext) {
-            Ok(plaintext) => plaintext.len(),
-            Err(err) => {
-                ciphertext.zeroize();
-                return Err(err);
-            }
-        }
-    };
-    // The plaintext sits at `CIPHERTEXT_START + 2 ..`; move it to the front.
-    let start = CIPHERTEXT_START + LEN_PREFIX;
-    data.truncate(start + plaintext_len);
-    if data.len() < start {
-        // Unreachable after a successful `unpad`; kept so this cannot panic.
+/// Bodies (length prefix and padded plaintext) up to this many bytes are
+/// decrypted whole, in one call, on the stack: ChaCha20 then computes its
+/// (at most four) blocks side by side, where decrypting the prefix first
+/// would compute the first two one after the other.
+const SMALL_BODY: usize = 256;
+
+/// Opens a decoded payload: checks the MAC, then decrypts the length prefix
+/// and checks the padding, then decrypts only the plaintext bytes, straight
+/// into the returned buffer. (Small bodies are decrypted whole on the stack
+/// and wiped, see [`SMALL_BODY`]; either way no decrypted padding is left
+/// behind and no plaintext is moved to the front.)
+fn open(key: &ConversationKey, data: &[u8]) -> Result<Vec<u8>, CipherError> {
+    let PayloadParts {
+        authenticated,
+        nonce,
+        ciphertext,
+        mac,
+    } = split_payload(data)?;
+    let keys = message_keys(key, nonce);
+    let expected = Zeroizing::new(keys.mac(authenticated));
+    if !bool::from(expected.as_slice().ct_eq(mac.as_slice())) {
+        return Err(CipherError::Mac);
+    }
+    let mut cipher = keys.cipher();
+    let mut stack = [0u8; SMALL_BODY];
+    if let Some(small) = stack.get_mut(..ciphertext.len()) {
+        cipher.apply_keystream_b2b(ciphertext, small);
+        let plaintext = unpad(small).map(<[u8]>::to_vec);
+        // Wipes what was decrypted (the rest of `stack` was never written).
+        small.zeroize();
+        return plaintext;
+    }
+    // The checks of `unpad`, on the decrypted prefix alone.
+    let (prefix, padded) = ciphertext
+        .split_first_chunk::<LEN_PREFIX>()
+        .ok_or(CipherError::Padding)?;
+    let mut len = Zeroizing::new([0u8; LEN_PREFIX]);
+    cipher.apply_keystream_b2b(prefix, len.as_mut_slice());
+    let len = usize::from(u16::from_be_bytes(*len));
+    if len < MIN_PLAINTEXT_LEN || padded.len() != calc_padded_len(len) {
         return Err(CipherError::Padding);
     }
-    data.drain(..start);
-    Ok(data)
+    let encrypted = padded.get(..len).ok_or(CipherError::Padding)?;
+    let mut plaintext = vec![0u8; len];
+    // Continues the keystream at byte 2; equal lengths, so this cannot panic.
+    cipher.apply_keystream_b2b(encrypted, &mut plaintext);
+    Ok(plaintext)
 }
 
 /// Decrypts an already base64-decoded payload (`0x02 ‖ nonce ‖ ciphertext ‖ mac`)
@@ -512,10 +879,7 @@ fn open_in_place(key: &ConversationKey, mut data: Vec<u8>) -> Result<Vec<u8>, Ci
 /// Errors, in order: [`CipherError::Length`] (not 99..=65,603 bytes),
 /// [`CipherError::Version`], [`CipherError::Mac`], [`CipherError::Padding`].
 pub fn decrypt_raw(key: &ConversationKey, data: &[u8]) -> Result<Vec<u8>, CipherError> {
-    if !(MIN_DECODED_LEN..=MAX_DECODED_LEN).contains(&data.len()) {
-        return Err(CipherError::Length);
-    }
-    open_in_place(key, data.to_vec())
+    open(key, data)
 }
 
 /// Decrypts a base64 payload and returns the plaintext bytes, without the
@@ -526,7 +890,18 @@ pub fn decrypt_raw(key: &ConversationKey, data: &[u8]) -> Result<Vec<u8>, Cipher
 /// (decoded), [`CipherError::Version`] (byte), [`CipherError::Mac`],
 /// [`CipherError::Padding`].
 pub fn decrypt_to_bytes(key: &ConversationKey, payload: &str) -> Result<Vec<u8>, CipherError> {
-    open_in_place(key, decode_payload(payload)?)
+    check_encoded(payload)?;
+    // A short payload is decoded on the stack (see `SMALL_PAYLOAD`): the
+    // same engine and checks as `decode_payload`, into a buffer at least as
+    // long as the engine's estimate, so only the base64 can fail.
+    if base64::decoded_len_estimate(payload.len()) <= SMALL_PAYLOAD {
+        let mut stack = [0u8; SMALL_PAYLOAD];
+        let n = base64_engine()
+            .decode_slice(payload, &mut stack)
+            .map_err(|_| CipherError::Base64)?;
+        return open(key, stack.get(..n).unwrap_or_default());
+    }
+    open(key, &decode_payload(payload)?)
 }
 
 /// Decrypts a base64 payload to a UTF-8 string.

@@ -198,6 +198,32 @@ pub fn room_address(host: &PublicKey, room_d: &str) -> String {
     format!("{KIND}:{}:{room_d}", host.to_hex())
 }
 
+/// Whether `s` is exactly the lowercase hex of `bytes` (what `hex::encode`
+/// and `to_hex` write), compared without allocating.
+fn is_lower_hex_of(s: &str, bytes: &[u8]) -> bool {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    s.len() == 2 * bytes.len()
+        && s.as_bytes()
+            .chunks_exact(2)
+            .zip(bytes)
+            .all(|(pair, &b)| pair == [DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 0x0f)]])
+}
+
+// `is_room_address` spells the kind out.
+const _: () = assert!(KIND == 30_078);
+
+/// Whether `s` equals [`room_address`]`(host, room_d)`, compared without
+/// allocating.
+fn is_room_address(s: &str, host: &PublicKey, room_d: &str) -> bool {
+    let Some(rest) = s.strip_prefix("30078:") else {
+        return false;
+    };
+    let Some((key, rest)) = rest.split_at_checked(64) else {
+        return false;
+    };
+    is_lower_hex_of(key, host.as_bytes()) && rest.strip_prefix(':') == Some(room_d)
+}
+
 /// Signs an event with fixed BIP-340 auxiliary randomness (OS-EVENT-7, OS-EVENT-8).
 ///
 /// Tags are taken as string arrays; an empty tag array is dropped by nothing
@@ -438,10 +464,17 @@ impl RoomContext {
     /// it has a tag `["e", <room event id>]`, in v2 `["a", <room address>]`
     /// (spec §14.2 step 7).
     pub fn is_response_candidate(&self, event: &Event, room_event_id: &EventId) -> bool {
-        match self.room_address() {
-            None => has_tag_value(event, "e", &room_event_id.to_hex()),
-            Some(address) => has_tag_value(event, "a", &address),
-        }
+        // The same test as `has_tag_value(event, "e", &room_event_id.to_hex())`
+        // (v1) and `has_tag_value(event, "a", &self.room_address())` (v2),
+        // comparing in place instead of formatting the expected value for
+        // every event (a resolver asks this of every event it holds).
+        let (name, matches): (&str, &dyn Fn(&str) -> bool) = match self.link.host() {
+            None => ("e", &|v| is_lower_hex_of(v, room_event_id.as_bytes())),
+            Some(host) => ("a", &|v| is_room_address(v, host, &self.room_d)),
+        };
+        event.tags.iter().map(Tag::as_slice).any(|t| {
+            t.first().map(String::as_str) == Some(name) && t.get(1).is_some_and(|v| matches(v))
+        })
     }
 
     /// Reads an event as this room's room event, in the order of spec §11.4:

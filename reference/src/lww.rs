@@ -9,7 +9,7 @@
 //! in which order, or how often (OS-LWW-3).
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 use nostr::event::{Event, EventId};
 
@@ -76,27 +76,68 @@ pub struct Outcome<T> {
     pub rejected: Vec<(EventId, Failure)>,
 }
 
-/// Validates every event with `validate` (which checks everything, id and
-/// signature included) and keeps, per address, the winning valid version
-/// (OS-LWW-1, OS-LWW-2, OS-LWW-3).
-///
-/// Exact duplicates are read once. Copies that share an id but differ
-/// elsewhere are read apart: a tampered copy fails `event-id` and cannot hide
-/// the genuine one. Output lists are sorted by id.
-pub fn resolve<'a, T, I, F>(events: I, mut validate: F) -> Outcome<T>
+/// An [`Address`] borrowed from its event: kind, author key, first `d`
+/// value. It orders exactly as [`Address`] does (lowercase hex preserves the
+/// order of the key's bytes), without allocating.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct AddressRef<'a> {
+    kind: u16,
+    pubkey: &'a [u8; 32],
+    d: &'a str,
+}
+
+impl<'a> AddressRef<'a> {
+    /// The address of an event.
+    pub(crate) fn of(event: &'a Event) -> Self {
+        Self {
+            kind: event.kind.as_u16(),
+            pubkey: event.pubkey.as_bytes(),
+            d: event::first_tag_value(event, "d").unwrap_or_default(),
+        }
+    }
+}
+
+/// The outcome of last-write-wins over a set of borrowed events: as
+/// [`Outcome`], with the winners borrowed and keyed by [`AddressRef`].
+#[derive(Debug)]
+pub(crate) struct OutcomeRef<'a, T> {
+    /// Per address, in the order of [`Address`], the winning event and what
+    /// validation made of it.
+    pub(crate) winners: BTreeMap<AddressRef<'a>, (&'a Event, T)>,
+    /// Valid versions that lost to a newer one, by id.
+    pub(crate) superseded: Vec<EventId>,
+    /// Events that failed validation, by id, with the check that failed.
+    pub(crate) rejected: Vec<(EventId, Failure)>,
+}
+
+/// The order in which [`resolve`] reads events: by id, then signature, then
+/// (for copies that share both yet differ) their JSON, which no two
+/// distinct events share. Exact duplicates compare equal without computing
+/// any JSON.
+fn reading_order(a: &Event, b: &Event) -> Ordering {
+    a.id.cmp(&b.id)
+        .then_with(|| a.sig.as_bytes().cmp(b.sig.as_bytes()))
+        .then_with(|| {
+            if a == b {
+                Ordering::Equal
+            } else {
+                a.as_json().cmp(&b.as_json())
+            }
+        })
+}
+
+/// [`resolve`] without copying: the winners stay borrowed from `events`.
+pub(crate) fn resolve_refs<'a, T, I, F>(events: I, mut validate: F) -> OutcomeRef<'a, T>
 where
     I: IntoIterator<Item = &'a Event>,
     F: FnMut(&Event) -> Result<T, Failure>,
 {
-    let distinct: HashSet<&Event> = events.into_iter().collect();
-    // Read in a fixed order, so that nothing below depends on arrival order.
-    let mut ordered: Vec<&Event> = distinct.into_iter().collect();
-    ordered.sort_by(|a, b| {
-        a.id.cmp(&b.id)
-            .then_with(|| a.sig.as_bytes().cmp(b.sig.as_bytes()))
-            .then_with(|| a.as_json().cmp(&b.as_json()))
-    });
-    let mut winners: BTreeMap<Address, (Event, T)> = BTreeMap::new();
+    // Read in a fixed order, so that nothing below depends on arrival order;
+    // exact duplicates end up next to each other and are read once.
+    let mut ordered: Vec<&Event> = events.into_iter().collect();
+    ordered.sort_by(|a, b| reading_order(a, b));
+    ordered.dedup_by(|a, b| a == b);
+    let mut winners: BTreeMap<AddressRef<'a>, (&'a Event, T)> = BTreeMap::new();
     let mut superseded = BTreeSet::new();
     let mut rejected: BTreeMap<EventId, Failure> = BTreeMap::new();
     let mut valid_ids = BTreeSet::new();
@@ -113,7 +154,7 @@ where
             }
         };
         valid_ids.insert(e.id);
-        let address = Address::of(e);
+        let address = AddressRef::of(e);
         match winners.get(&address) {
             // Another valid copy of the winner (a second valid signature).
             Some((current, _)) if current.id == e.id => {}
@@ -122,18 +163,42 @@ where
             }
             Some((current, _)) => {
                 superseded.insert(current.id);
-                winners.insert(address, (e.clone(), value));
+                winners.insert(address, (e, value));
             }
             None => {
-                winners.insert(address, (e.clone(), value));
+                winners.insert(address, (e, value));
             }
         }
     }
     // An id that has a valid copy is not reported as rejected.
     rejected.retain(|id, _| !valid_ids.contains(id));
-    Outcome {
+    OutcomeRef {
         winners,
         superseded: superseded.into_iter().collect(),
         rejected: rejected.into_iter().collect(),
+    }
+}
+
+/// Validates every event with `validate` (which checks everything, id and
+/// signature included) and keeps, per address, the winning valid version
+/// (OS-LWW-1, OS-LWW-2, OS-LWW-3).
+///
+/// Exact duplicates are read once. Copies that share an id but differ
+/// elsewhere are read apart: a tampered copy fails `event-id` and cannot hide
+/// the genuine one. Output lists are sorted by id.
+pub fn resolve<'a, T, I, F>(events: I, validate: F) -> Outcome<T>
+where
+    I: IntoIterator<Item = &'a Event>,
+    F: FnMut(&Event) -> Result<T, Failure>,
+{
+    let outcome = resolve_refs(events, validate);
+    Outcome {
+        winners: outcome
+            .winners
+            .into_values()
+            .map(|(e, v)| (Address::of(e), (e.clone(), v)))
+            .collect(),
+        superseded: outcome.superseded,
+        rejected: outcome.rejected,
     }
 }

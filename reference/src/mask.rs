@@ -25,8 +25,8 @@
 //! [`MaskError`], never a panic, and all instant arithmetic is checked.
 
 use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
 
+use crate::cipher::base64_engine;
 use crate::error::{ErrorCode, SpecError};
 use crate::{Profile, SLOT_SECONDS};
 
@@ -305,26 +305,48 @@ impl Iterator for WordOnes {
 
 const ASCII_ZEROS: u64 = 0x3030_3030_3030_3030;
 const LOW_BITS: u64 = 0x0101_0101_0101_0101;
-/// Gathers bit 0 of each byte (bit 8k) into bit 56 + k: the products of the
-/// eight one-bits with the eight multiplier bits land on distinct positions,
-/// so nothing carries.
-const GATHER: u64 = 0x0102_0408_1020_4080;
+/// Characters per block of [`decode_v1`]: 512 characters are 8 words.
+const V1_BLOCK: usize = 512;
 
-/// Packs 64 characters into one word (character `8j + k` into bit `8j + k`)
-/// and ORs into `bad` every bit of every byte that is neither `'0'` nor `'1'`.
+/// Gathers bit 0 of each byte of `x` (bits 0, 8, …, 56, all other bits
+/// clear) into the low byte: bit 8k moves to bit k. Three shift-or steps,
+/// each doubling the run of gathered bits; no multiply, so it vectorises on
+/// every x86-64 (SSE2 has no 64-bit lane multiply).
 #[inline(always)]
-fn pack64(chars: &[u8; 64], bad: &mut u64) -> u64 {
-    let mut word = 0u64;
-    for (j, c8) in chars.chunks_exact(8).enumerate() {
-        let mut a = [0u8; 8];
-        a.copy_from_slice(c8);
-        let x = u64::from_le_bytes(a) ^ ASCII_ZEROS;
+fn gather_low_bits(x: u64) -> u8 {
+    let x = x | (x >> 7);
+    let x = x | (x >> 14);
+    let x = x | (x >> 28);
+    x as u8
+}
+
+/// Spreads the bits of `b` over the low bits of the bytes of a word (bit k
+/// to bit 8k), the inverse of [`gather_low_bits`], in three shift-and-mask
+/// steps.
+#[inline(always)]
+fn spread_bits(b: u8) -> u64 {
+    let x = u64::from(b);
+    let x = (x | (x << 28)) & 0x0000_000F_0000_000F;
+    let x = (x | (x << 14)) & 0x0003_0003_0003_0003;
+    (x | (x << 7)) & LOW_BITS
+}
+
+/// Packs 512 characters into 64 bytes (characters `8j .. 8j + 8` into byte
+/// `j`, character `8j + k` into bit `k`) and ORs into `bad` every bit of
+/// every character that is neither `'0'` nor `'1'`. The loop is over 64
+/// independent 8-character groups, which LLVM vectorises.
+#[inline(always)]
+fn pack_block(chars: &[u8; V1_BLOCK], bad: &mut u64) -> [u8; 64] {
+    let mut packed = [0u8; 64];
+    let mut acc = 0u64;
+    for (dst, c8) in packed.iter_mut().zip(chars.as_chunks::<8>().0) {
+        let x = u64::from_le_bytes(*c8) ^ ASCII_ZEROS;
         // Each byte is now 0 or 1 iff the character was '0' or '1'.
-        *bad |= x & !LOW_BITS;
-        let byte = (x & LOW_BITS).wrapping_mul(GATHER) >> 56;
-        word |= byte << (8 * j);
+        acc |= x & !LOW_BITS;
+        *dst = gather_low_bits(x & LOW_BITS);
     }
-    word
+    *bad |= acc;
+    packed
 }
 
 /// Decodes a v1 mask: a string of `'0'`/`'1'` characters, one per slot.
@@ -335,10 +357,11 @@ fn pack64(chars: &[u8; 64], bad: &mut u64) -> u64 {
 /// the only conforming characters are one byte each, so for a string that can
 /// succeed bytes and characters coincide.)
 ///
-/// Runs 8 characters at a time: one XOR against `"00000000"` leaves 0/1 in
-/// each byte of a conforming chunk, the other bits accumulate branch-free into
-/// one error word checked once at the end, and a multiply gathers the eight
-/// low bits into one byte.
+/// Runs on blocks of 512 characters, 8 at a time: one XOR against
+/// `"00000000"` leaves 0/1 in each byte of a conforming group, the other bits
+/// accumulate branch-free into one error word checked once at the end, and
+/// three shift-or steps gather the eight low bits into one byte. Everything
+/// is straight-line over fixed-size arrays, so LLVM vectorises it.
 pub fn decode_v1(s: &str) -> Result<Mask, MaskError> {
     let bytes = s.as_bytes();
     let len = bytes.len();
@@ -348,40 +371,55 @@ pub fn decode_v1(s: &str) -> Result<Mask, MaskError> {
     if len > MAX_SLOTS_V1 {
         return Err(MaskError::TooLarge { requirement: REQ_1 });
     }
-    let mut words = Vec::with_capacity(len.div_ceil(64));
+    let mut words = Vec::with_capacity(len.div_ceil(V1_BLOCK) * 8);
     let mut bad = 0u64;
-    let mut chunks = bytes.chunks_exact(64);
-    for chunk in &mut chunks {
-        let mut a = [0u8; 64];
-        a.copy_from_slice(chunk);
-        words.push(pack64(&a, &mut bad));
+    let push = |words: &mut Vec<u64>, packed: [u8; 64]| {
+        words.extend(
+            packed
+                .as_chunks::<8>()
+                .0
+                .iter()
+                .map(|b| u64::from_le_bytes(*b)),
+        );
+    };
+    let (blocks, tail) = bytes.as_chunks::<V1_BLOCK>();
+    for block in blocks {
+        push(&mut words, pack_block(block, &mut bad));
     }
-    let tail = chunks.remainder();
     if !tail.is_empty() {
         // Pad with '0': the padding decodes to clear bits (keeping the
         // unused-bits invariant) and never trips the character check.
-        let mut a = [b'0'; 64];
+        let mut a = [b'0'; V1_BLOCK];
         if let Some(dst) = a.get_mut(..tail.len()) {
             dst.copy_from_slice(tail);
         }
-        words.push(pack64(&a, &mut bad));
+        push(&mut words, pack_block(&a, &mut bad));
     }
     if bad != 0 {
         return Err(MaskError::Encoding { requirement: REQ_1 });
     }
+    words.truncate(len.div_ceil(64));
     Ok(Mask { len, words })
 }
 
 /// Encodes a mask in v1: one `'0'`/`'1'` character per bit. Total; an empty
 /// mask gives `""` (which [`decode_v1`] rejects: not encoding empty masks is
 /// the caller's business).
+///
+/// Eight characters per byte of the storage words, by spreading its bits
+/// over the bytes of a word (three shift-and-mask steps) and an OR with
+/// `"00000000"`, into one byte buffer; the result is ASCII, which the final
+/// UTF-8 check confirms in one vectorised pass.
 pub fn encode_v1(m: &Mask) -> String {
-    let mut out = String::with_capacity(m.len);
-    for (wi, &w) in m.words.iter().enumerate() {
-        let n = m.len.saturating_sub(wi * 64).min(64);
-        out.extend((0..n).map(|b| if (w >> b) & 1 == 1 { '1' } else { '0' }));
+    let mut out = vec![0u8; m.words.len() * 64];
+    for (chars, &w) in out.as_chunks_mut::<64>().0.iter_mut().zip(&m.words) {
+        for (c8, b) in chars.as_chunks_mut::<8>().0.iter_mut().zip(w.to_le_bytes()) {
+            *c8 = (spread_bits(b) | ASCII_ZEROS).to_le_bytes();
+        }
     }
-    out
+    out.truncate(m.len);
+    // Only '0' and '1' were written, so this cannot fail.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 // ---------------------------------------------------------------------------
@@ -399,9 +437,11 @@ pub fn encode_v1(m: &Mask) -> String {
 /// count other than `ceil(n / 8)` → `Length` (OS-MASK-5); bits at positions
 /// `>= n` set → `TrailingBits` (OS-MASK-5).
 ///
-/// The base64 crate decodes into one buffer sized from `b`'s length; the
-/// bytes are then packed eight at a time (a big-endian load and one bit
-/// reversal turn MSB-first bytes into the LSB-first words).
+/// The base64 is decoded with the payload engine (`cipher`'s, vectorised
+/// where the CPU allows, the same strictness as the `STANDARD` engine) into
+/// one buffer sized from `b`'s length; the bits of each byte are then
+/// reversed in place (MSB-first to LSB-first, a loop LLVM vectorises) and
+/// the bytes read eight at a time as little-endian words.
 pub fn decode_v2(n: u64, b: &str) -> Result<Mask, MaskError> {
     if n == 0 {
         return Err(MaskError::Length { requirement: REQ_6 });
@@ -411,24 +451,25 @@ pub fn decode_v2(n: u64, b: &str) -> Result<Mask, MaskError> {
         _ => return Err(MaskError::TooLarge { requirement: REQ_6 }),
     };
     let nbytes = len.div_ceil(8);
-    let mut buf = vec![0u8; base64::decoded_len_estimate(b.len())];
-    let got = STANDARD
+    let mut buf = vec![0u8; base64::decoded_len_estimate(b.len()).max(nbytes)];
+    let got = base64_engine()
         .decode_slice(b, &mut buf)
         .map_err(|_| MaskError::Encoding { requirement: REQ_5 })?;
     if got != nbytes {
         return Err(MaskError::Length { requirement: REQ_5 });
     }
-    let bytes = buf
-        .get(..nbytes)
-        .ok_or(MaskError::Length { requirement: REQ_5 })?;
-    let mut words = Vec::with_capacity(len.div_ceil(64));
-    for c in bytes.chunks(8) {
-        let mut a = [0u8; 8];
-        if let Some(dst) = a.get_mut(..c.len()) {
-            dst.copy_from_slice(c);
-        }
-        words.push(u64::from_be_bytes(a).reverse_bits());
+    // Zero the estimate's slack up to whole words, then reverse the bits of
+    // every byte.
+    buf.resize(len.div_ceil(64) * 8, 0);
+    for (i, byte) in buf.iter_mut().enumerate() {
+        *byte = if i < nbytes { byte.reverse_bits() } else { 0 };
     }
+    let words: Vec<u64> = buf
+        .as_chunks::<8>()
+        .0
+        .iter()
+        .map(|c| u64::from_le_bytes(*c))
+        .collect();
     if words.last().is_some_and(|&w| w & !last_word_mask(len) != 0) {
         return Err(MaskError::TrailingBits);
     }
@@ -443,10 +484,13 @@ pub fn encode_v2(m: &Mask) -> (u64, String) {
     let nbytes = m.len.div_ceil(8);
     let mut bytes = Vec::with_capacity(m.words.len() * 8);
     for &w in &m.words {
-        bytes.extend_from_slice(&w.reverse_bits().to_be_bytes());
+        bytes.extend_from_slice(&w.to_le_bytes());
     }
     bytes.truncate(nbytes);
-    (m.len as u64, STANDARD.encode(&bytes))
+    for byte in &mut bytes {
+        *byte = byte.reverse_bits();
+    }
+    (m.len as u64, base64_engine().encode(&bytes))
 }
 
 // ---------------------------------------------------------------------------
@@ -536,14 +580,15 @@ pub fn room_mask_from_slots(slots: &[i64], profile: Profile) -> Result<(i64, Mas
 /// tail of the list. (Masks from this module's decoders and builders, on a
 /// start from the same room, never reach that.)
 pub fn slots_of(start: i64, m: &Mask) -> Vec<i64> {
-    m.iter_ones()
-        .map_while(|i| {
-            i64::try_from(i)
-                .ok()
-                .and_then(|i| i.checked_mul(SLOT_SECONDS))
-                .and_then(|offset| start.checked_add(offset))
-        })
-        .collect()
+    // Sized from the population count up front: one allocation.
+    let mut out = Vec::with_capacity(m.count_ones());
+    out.extend(m.iter_ones().map_while(|i| {
+        i64::try_from(i)
+            .ok()
+            .and_then(|i| i.checked_mul(SLOT_SECONDS))
+            .and_then(|offset| start.checked_add(offset))
+    }));
+    out
 }
 
 /// 64 bits of `words` starting at bit `offset` (which may be negative or

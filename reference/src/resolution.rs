@@ -88,15 +88,16 @@ pub fn resolve(ctx: &RoomContext, events: &[Event], now: u64) -> Result<Resolved
     let (room_events, others): (Vec<&Event>, Vec<&Event>) =
         events.iter().partition(|e| ctx.is_room_candidate(e));
 
-    let rooms = lww::resolve(room_events, |e| ctx.open_room(e, now));
+    // Last-write-wins keeps the winners borrowed from `events`: nothing is
+    // copied but what the result holds.
+    let rooms = lww::resolve_refs(room_events, |e| ctx.open_room(e, now));
     let mut superseded = rooms.superseded;
     let mut rejected = rooms.rejected;
     // v1 rooms come from any author (OS-LWW-4): the best address winner wins.
-    let Some(winner) = lww::select(rooms.winners.values().map(|(e, _)| e)) else {
+    let Some(winner) = lww::select(rooms.winners.values().map(|(e, _)| *e)) else {
         rejected.sort();
         return Err(RoomNotFound { rejected });
     };
-    let winner = winner.clone();
     let mut room = None;
     for (e, payload) in rooms.winners.into_values() {
         if e.id == winner.id {
@@ -117,7 +118,7 @@ pub fn resolve(ctx: &RoomContext, events: &[Event], now: u64) -> Result<Resolved
     let candidates = others
         .into_iter()
         .filter(|e| ctx.is_response_candidate(e, &winner.id));
-    let responses = lww::resolve(candidates, |e| ctx.open_response(e, &room_ref, now));
+    let responses = lww::resolve_refs(candidates, |e| ctx.open_response(e, &room_ref, now));
     superseded.extend(responses.superseded);
     rejected.extend(responses.rejected);
 
@@ -149,7 +150,7 @@ pub fn resolve(ctx: &RoomContext, events: &[Event], now: u64) -> Result<Resolved
         room_event_id: winner.id,
         host: winner.pubkey,
         created_at: winner.created_at.as_secs(),
-        expiration: Expiring::get_expiration(&winner),
+        expiration: Expiring::get_expiration(winner),
         room,
         slots,
         participants,
