@@ -86,6 +86,10 @@ pub enum ErrorCode {
     EventExpired,
     /// `room-not-found`: no candidate room event survived validation.
     RoomNotFound,
+    /// `relay-unavailable`: no configured relay answered a query (OS-RES-7).
+    RelayUnavailable,
+    /// `publish-failed`: no configured relay accepted a published event (OS-EVENT-12).
+    PublishFailed,
 }
 
 impl ErrorCode {
@@ -127,6 +131,8 @@ impl ErrorCode {
         Self::EventAuthor,
         Self::EventExpired,
         Self::RoomNotFound,
+        Self::RelayUnavailable,
+        Self::PublishFailed,
     ];
 
     /// The stable string form used in vectors and in the adapter protocol.
@@ -168,6 +174,8 @@ impl ErrorCode {
             Self::EventAuthor => "event-author",
             Self::EventExpired => "event-expired",
             Self::RoomNotFound => "room-not-found",
+            Self::RelayUnavailable => "relay-unavailable",
+            Self::PublishFailed => "publish-failed",
         }
     }
 

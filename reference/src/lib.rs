@@ -52,6 +52,8 @@
 
 pub mod blinding;
 pub mod cipher;
+#[cfg(feature = "client")]
+pub mod client;
 pub mod error;
 pub mod event;
 pub mod expiry;
