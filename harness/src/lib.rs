@@ -1,11 +1,12 @@
 //! The OpenSlots conformance harness.
 //!
-//! This crate grows into the runner that drives any implementation against
-//! the vectors and scenarios. It starts with what every later part needs:
-//! [`requirements`], which reads the normative requirements out of the spec,
-//! so that every report can name the requirement a check enforces and the
-//! traceability view ([`coverage`]) can tell which requirements nothing
-//! covers.
+//! It drives any implementation, through the adapter protocol of
+//! `spec/adapter-protocol.md`, against the vectors, and reports per case
+//! which requirement failed and why. [`requirements`] reads the normative
+//! requirements out of the spec, [`coverage`] is the traceability view, and
+//! [`report`] is the report model with its renderers (text, JSON, JUnit XML,
+//! HTML), shared by every part that checks something.
 
 pub mod coverage;
+pub mod report;
 pub mod requirements;
