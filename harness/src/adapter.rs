@@ -33,7 +33,8 @@ pub const MAX_LINE: usize = 4 << 20;
 /// How much of the child's standard error is kept (the end of it).
 pub const STDERR_KEEP: usize = 16 << 10;
 /// After this many time-outs in a row, the rest of an exchange is not sent:
-/// a hung adapter costs at most this many time limits per suite.
+/// an adapter that hangs on an operation costs at most this many time
+/// limits for it (the vector runner sends one operation per exchange).
 pub const MAX_CONSECUTIVE_TIMEOUTS: usize = 3;
 
 /// What the adapter said in its handshake (OS-ADAPTER-8).
@@ -273,6 +274,7 @@ struct Session {
     lines: Receiver<Line>,
     stderr: Arc<Mutex<Vec<u8>>>,
     stderr_done: Receiver<()>,
+    timed_out: bool,
 }
 
 impl Session {
@@ -403,17 +405,14 @@ impl Process {
             lines,
             stderr,
             stderr_done,
+            timed_out: false,
         })
     }
 
-    /// Reads the next line within the time limit; a time-out is counted.
-    fn read(&mut self, s: &Session) -> Result<String, String> {
+    /// Reads the next line within the time limit.
+    fn read(&self, s: &mut Session) -> Result<String, String> {
         let r = s.lines.recv_timeout(self.timeout);
-        if matches!(r, Err(RecvTimeoutError::Timeout)) {
-            self.timeouts += 1;
-        } else {
-            self.timeouts = 0;
-        }
+        s.timed_out = matches!(r, Err(RecvTimeoutError::Timeout));
         match r {
             Ok(Line::Text(t)) => Ok(t),
             Ok(Line::TooLong) => Err(format!(
@@ -442,7 +441,7 @@ impl Process {
                 stderr,
             });
         }
-        let line = match self.read(&s) {
+        let line = match self.read(&mut s) {
             Ok(l) => l,
             Err(reason) => {
                 let stderr = s.kill();
@@ -540,8 +539,13 @@ impl Transport for Process {
                     break;
                 }
                 let want = first_id + (answers.len() - base) as u64;
-                match self.read(&s) {
-                    Err(reason) => failure = Some(reason),
+                match self.read(&mut s) {
+                    Err(reason) => {
+                        if s.timed_out {
+                            self.timeouts += 1;
+                        }
+                        failure = Some(reason);
+                    }
                     Ok(line) => match serde_json::from_str::<Value>(&line) {
                         Err(e) => {
                             failure = Some(format!(
@@ -558,7 +562,10 @@ impl Transport for Process {
                                 )
                             ));
                         }
-                        Ok(v) => answers.push(Ok(v)),
+                        Ok(v) => {
+                            self.timeouts = 0;
+                            answers.push(Ok(v));
+                        }
                     },
                 }
             }

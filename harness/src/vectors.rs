@@ -289,9 +289,12 @@ pub fn run(transport: &mut dyn Transport, filter: &Filter, progress: &mut dyn Pr
         let (send, skip): (Vec<&VectorCase>, Vec<&VectorCase>) = cases
             .iter()
             .partition(|c| hello.supports(&c.op, &c.profile));
-        // Send in chunks so that progress moves and memory stays bounded.
+        // Send one operation and profile at a time (so that an adapter that
+        // hangs on one operation costs only that operation's cases), in
+        // chunks so that progress moves and memory stays bounded.
         let mut judged: Vec<Case> = Vec::with_capacity(cases.len());
-        for chunk in send.chunks(256) {
+        let groups = send.chunk_by(|a, b| a.op == b.op && a.profile == b.profile);
+        for chunk in groups.flat_map(|g| g.chunks(256)) {
             let requests: Vec<Value> = chunk
                 .iter()
                 .map(|c| json!({"op": c.op, "profile": c.profile, "input": c.input}))
