@@ -14,4 +14,5 @@ pub mod expected;
 pub mod progress;
 pub mod report;
 pub mod requirements;
+pub mod scenario;
 pub mod vectors;

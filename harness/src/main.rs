@@ -16,7 +16,7 @@ use openslots_harness::adapter::{InProcess, Process, Transport};
 use openslots_harness::expected::ExpectedFailures;
 use openslots_harness::report::{Report, Run, html, json, junit, summary};
 use openslots_harness::vectors::Filter;
-use openslots_harness::{coverage, progress, requirements, vectors};
+use openslots_harness::{coverage, progress, requirements, scenario, vectors};
 
 const DEFAULT_SPEC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/openslots.md");
 
@@ -52,6 +52,11 @@ enum Command {
         #[command(flatten)]
         output: Output,
     },
+    /// Client conformance scenarios (`vectors/scenarios/*.json`): a client
+    /// against scripted mock relays on a clock the harness owns.
+    Client(scenario::cli::ClientArgs),
+    /// Runs the relays of one scenario by hand, to debug a client against them.
+    MockRelay(scenario::cli::MockRelayArgs),
     /// List the spec's requirements: ID, level, classes, profiles, how tested.
     Requirements {
         /// The spec file.
@@ -136,12 +141,14 @@ struct Output {
 enum Part {
     /// The vector suites through the target.
     Vectors,
+    /// The client scenarios through the target, against mock relays.
+    Client,
     /// Coverage of the spec's requirements by vectors and tests.
     Coverage,
 }
 
 /// What `run` checks, in order.
-const RUN_PARTS: &[Part] = &[Part::Vectors, Part::Coverage];
+const RUN_PARTS: &[Part] = &[Part::Vectors, Part::Client, Part::Coverage];
 
 fn transport(target: &Target) -> Result<Box<dyn Transport>, String> {
     match &target.adapter {
@@ -199,6 +206,16 @@ fn check(
                 let mut t = transport(target)?;
                 let mut bar = progress::Bar::new();
                 vectors::run(t.as_mut(), &filter, &mut bar)
+            }
+            Part::Client => {
+                let mut client = scenario::TransportClient::new(transport(target)?);
+                filtered(
+                    scenario::report::run(
+                        std::path::Path::new(scenario::cli::SCENARIOS),
+                        &mut client,
+                    ),
+                    &filter,
+                )
             }
             Part::Coverage => filtered(coverage::check(spec), &filter),
         };
@@ -319,6 +336,8 @@ fn exit(outcome: Result<bool, String>, what: &str) -> ExitCode {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Client(args) => scenario::cli::client(&args),
+        Command::MockRelay(args) => scenario::cli::mock_relay(&args),
         Command::Run {
             target,
             filter,

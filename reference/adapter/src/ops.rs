@@ -10,6 +10,7 @@ use serde_json::Value;
 use crate::{OpError, Operation};
 
 pub mod blinding;
+pub mod client;
 pub mod derivation;
 pub mod encryption;
 pub mod events;
@@ -51,6 +52,10 @@ pub const OPERATIONS: &[(&str, Operation)] = &[
     ("next_created_at", events::next_created_at),
     ("get_expiration", expiry::get_expiration),
     ("resolve", resolve::resolve),
+    ("create_room", client::create_room),
+    ("join_room", client::join_room),
+    ("respond", client::respond),
+    ("update_room", client::update_room),
 ];
 
 /// The names of every operation, for the handshake.

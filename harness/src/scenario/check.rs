@@ -1,0 +1,371 @@
+//! The checks of a scenario step: what the client concluded (the resolved
+//! state against the scenario's expectation), what it published (kind,
+//! tags, d-tag, expiration, content that decrypts to a valid payload, id and
+//! signature, every relay given) and what it leaked (plaintext or link
+//! secrets in tags, signing keys or tag values shared by two rooms).
+//!
+//! Expected values come from the scenario file or from arithmetic here
+//! (for example the v2 expiration, horizon + 604,800); the reference is used
+//! only to decrypt and to derive the blinded tags the spec defines.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use nostr::event::Event;
+use openslots::cipher;
+use openslots::event::{self as ev, RoomContext};
+use openslots::payload::{Binding, ResponsePayload, RoomPayload};
+use openslots::{Profile, SLOT_SECONDS, mask};
+use serde_json::Value;
+
+use super::build::{self, RoomFixture};
+
+/// One failed check: the requirements it enforces and what went wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// Requirement IDs.
+    pub requirements: Vec<String>,
+    /// What was expected and what came instead.
+    pub message: String,
+}
+
+impl Finding {
+    /// A finding for these requirements.
+    pub fn new(requirements: &[&str], message: impl Into<String>) -> Self {
+        Self {
+            requirements: requirements.iter().map(|s| (*s).to_owned()).collect(),
+            message: message.into(),
+        }
+    }
+}
+
+/// What the harness expects of one published event.
+#[derive(Clone, Debug)]
+pub enum Expected {
+    /// A room event with this content, by this host.
+    Room {
+        /// The title.
+        title: String,
+        /// The offered slots.
+        slots: Vec<i64>,
+    },
+    /// A response with this name and availability.
+    Response {
+        /// The display name.
+        name: String,
+        /// Available slots.
+        available: Vec<i64>,
+        /// The room's slots at the time (for the v2 expiration).
+        room_slots: Vec<i64>,
+    },
+}
+
+/// The v2 expiration of a room with these slots (OS-EXPIRY-4): end of the
+/// last slot plus seven days, computed here independently of the reference.
+pub fn expected_expiration(slots: &[i64]) -> Option<u64> {
+    let last = slots.iter().max()?;
+    u64::try_from(last + SLOT_SECONDS + 604_800).ok()
+}
+
+fn tag_names(e: &Event) -> Vec<String> {
+    e.tags
+        .iter()
+        .map(|t| t.as_slice().first().cloned().unwrap_or_default())
+        .collect()
+}
+
+/// Checks one event the client published (OS-EVENT-1..12, OS-EXPIRY-4/5,
+/// OS-BLIND-*, OS-CIPHER-8, OS-PAYLOAD-*), returning the parsed event.
+pub fn published_event(
+    json: &Value,
+    room: &RoomFixture,
+    expected: &Expected,
+    findings: &mut Vec<Finding>,
+) -> Option<Event> {
+    let ctx: &RoomContext = &room.ctx;
+    let profile = ctx.profile();
+    let e = match ev::parse_event(&json.to_string()) {
+        Ok(e) => e,
+        Err(err) => {
+            findings.push(Finding::new(
+                &["OS-EVENT-13"],
+                format!("published event is not a NIP-01 event: {err}"),
+            ));
+            return None;
+        }
+    };
+    if e.kind.as_u16() != ev::KIND {
+        findings.push(Finding::new(
+            &["OS-EVENT-1"],
+            format!("published kind {}, expected 30078", e.kind.as_u16()),
+        ));
+    }
+    if !e.verify_id() {
+        findings.push(Finding::new(
+            &["OS-EVENT-7"],
+            "published id is not the event's hash",
+        ));
+    }
+    if !e.verify_signature() {
+        findings.push(Finding::new(
+            &["OS-EVENT-8"],
+            "published signature does not verify",
+        ));
+    }
+    // Tags, in order (OS-EVENT-2..5).
+    let (want_names, tags_req): (&[&str], &str) = match (expected, profile) {
+        (Expected::Room { .. }, Profile::V1) => (&["d", "t"], "OS-EVENT-2"),
+        (Expected::Response { .. }, Profile::V1) => (&["e", "d", "t"], "OS-EVENT-3"),
+        (Expected::Room { .. }, Profile::V2) => (&["d", "t", "expiration"], "OS-EVENT-4"),
+        (Expected::Response { .. }, Profile::V2) => (&["d", "a", "t", "expiration"], "OS-EVENT-5"),
+    };
+    let names = tag_names(&e);
+    if names != want_names {
+        findings.push(Finding::new(
+            &[tags_req],
+            format!("published tag names {names:?}, expected exactly {want_names:?}"),
+        ));
+    }
+    if !ev::has_tag_value(&e, "t", ev::APP_TAG) {
+        findings.push(Finding::new(&[tags_req], "no [\"t\", \"openslots\"] tag"));
+    }
+    let d = ev::first_tag_value(&e, "d").unwrap_or_default().to_owned();
+    let exp = openslots::expiry::get_expiration(
+        &e.tags
+            .iter()
+            .map(|t| t.as_slice().to_vec())
+            .collect::<Vec<_>>(),
+    );
+    let author_hex = e.pubkey.to_hex();
+    let binding = Binding {
+        room_id: &room.room_id,
+        author: &author_hex,
+    };
+    match expected {
+        Expected::Room { title, slots } => {
+            if d != ctx.room_d {
+                findings.push(Finding::new(
+                    &["OS-EVENT-2", "OS-BLIND-1", "OS-BLIND-3"],
+                    format!(
+                        "room d-tag {d:?}, expected the blinded room id {:?}",
+                        ctx.room_d
+                    ),
+                ));
+            }
+            if let Some(host) = ctx.link.host()
+                && &e.pubkey != host
+            {
+                findings.push(Finding::new(
+                    &["OS-EVENT-11"],
+                    "the v2 room event is not signed by the link's host key",
+                ));
+            }
+            check_expiration(profile, exp, slots, findings);
+            let Some(text) = decrypt(ctx, &e, findings) else {
+                return Some(e);
+            };
+            match RoomPayload::parse(profile, &text, &binding) {
+                Err(err) => findings.push(Finding::new(
+                    &["OS-EVENT-6", "OS-PAYLOAD-1"],
+                    format!("room payload does not parse: {err}"),
+                )),
+                Ok(p) => {
+                    if &p.title != title {
+                        findings.push(Finding::new(
+                            &["OS-EVENT-6"],
+                            format!("room title {:?}, expected {title:?}", p.title),
+                        ));
+                    }
+                    let got = mask::slots_of(p.start, &p.mask);
+                    let mut want = slots.clone();
+                    want.sort_unstable();
+                    want.dedup();
+                    if got != want {
+                        findings.push(Finding::new(
+                            &["OS-EVENT-6", "OS-MASK-2"],
+                            format!("room slots {got:?}, expected {want:?}"),
+                        ));
+                    }
+                }
+            }
+        }
+        Expected::Response {
+            name,
+            available,
+            room_slots,
+        } => {
+            let expect_d = match profile {
+                Profile::V1 => ev::first_tag_value(&e, "e")
+                    .and_then(|id| nostr::event::EventId::from_hex(id).ok())
+                    .map(|id| ctx.response_d(&e.pubkey, &id)),
+                Profile::V2 => Some(
+                    ctx.response_d(&e.pubkey, &nostr::event::EventId::from_byte_array([0; 32])),
+                ),
+            };
+            if expect_d.as_deref() != Some(d.as_str()) {
+                findings.push(Finding::new(
+                    &["OS-EVENT-11", "OS-BLIND-2", "OS-BLIND-4"],
+                    format!("response d-tag {d:?} is not the blinded response id of its author"),
+                ));
+            }
+            if let Some(address) = ctx.room_address()
+                && !ev::has_tag_value(&e, "a", &address)
+            {
+                findings.push(Finding::new(
+                    &["OS-EVENT-5"],
+                    format!("no [\"a\", {address:?}] tag"),
+                ));
+            }
+            check_expiration(profile, exp, room_slots, findings);
+            let Some(text) = decrypt(ctx, &e, findings) else {
+                return Some(e);
+            };
+            match ResponsePayload::parse(profile, &text, &binding) {
+                Err(err) => findings.push(Finding::new(
+                    &["OS-EVENT-6", "OS-PAYLOAD-1"],
+                    format!("response payload does not parse: {err}"),
+                )),
+                Ok(p) => {
+                    if &p.name != name {
+                        findings.push(Finding::new(
+                            &["OS-EVENT-6"],
+                            format!("response name {:?}, expected {name:?}", p.name),
+                        ));
+                    }
+                    let start = p
+                        .start
+                        .or_else(|| room_slots.iter().min().copied())
+                        .unwrap_or_default();
+                    let got = mask::slots_of(start, &p.mask);
+                    let mut want = available.clone();
+                    want.sort_unstable();
+                    if got != want {
+                        findings.push(Finding::new(
+                            &["OS-EVENT-6", "OS-MASK-10"],
+                            format!("response availability {got:?}, expected {want:?}"),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    Some(e)
+}
+
+fn check_expiration(
+    profile: Profile,
+    exp: Option<u64>,
+    slots: &[i64],
+    findings: &mut Vec<Finding>,
+) {
+    match profile {
+        Profile::V1 => {
+            if exp.is_some() {
+                findings.push(Finding::new(
+                    &["OS-EXPIRY-5"],
+                    "a v1 event carries an expiration tag",
+                ));
+            }
+        }
+        Profile::V2 => {
+            let want = expected_expiration(slots);
+            if exp != want {
+                findings.push(Finding::new(
+                    &["OS-EXPIRY-4"],
+                    format!(
+                        "expiration {exp:?}, expected {want:?} (end of the last slot + 604800)"
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// Decrypts with the room key under the strict decoder: a payload outside
+/// NIP-44's padding buckets fails here (OS-CIPHER-8).
+fn decrypt(ctx: &RoomContext, e: &Event, findings: &mut Vec<Finding>) -> Option<String> {
+    match cipher::decrypt(&ctx.keys.enc, &e.content) {
+        Ok(t) => Some(t),
+        Err(err) => {
+            findings.push(Finding::new(
+                &["OS-EVENT-6", "OS-CIPHER-8"],
+                format!("content does not decrypt with the room key: {err}"),
+            ));
+            None
+        }
+    }
+}
+
+/// Secrets and plaintext of a room that must never appear in a tag (OS-LINK-8).
+pub fn secrets_of(room: &RoomFixture, plaintexts: &[String]) -> Vec<String> {
+    let key = hex::encode(room.room_key);
+    let mut out = vec![room.room_id.clone(), key];
+    out.extend(plaintexts.iter().filter(|p| p.len() >= 4).cloned());
+    out
+}
+
+/// OS-LINK-8: no tag of `e` contains one of `secrets`.
+pub fn leaks_in_tags(e: &Event, secrets: &[String], findings: &mut Vec<Finding>) {
+    for t in e.tags.iter() {
+        for v in t.as_slice().iter().skip(1) {
+            for s in secrets {
+                if v.contains(s.as_str()) {
+                    findings.push(Finding::new(&["OS-LINK-8"], format!("a published tag contains plaintext or a link secret: {v:?} contains {s:?}")));
+                }
+            }
+        }
+    }
+}
+
+/// Across rooms: a v2 signing key used in two rooms, or the v1 key used in
+/// v2 (OS-KDF-4); a tag value other than the `t` marker seen in two rooms.
+pub fn cross_room(
+    profile: Profile,
+    published: &[(String, String, Event)],
+    findings: &mut Vec<Finding>,
+) {
+    let mut keys: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
+    let mut values: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
+    for (room, actor, e) in published {
+        keys.entry(e.pubkey.to_hex()).or_default().insert(room);
+        for t in e.tags.iter() {
+            let s = t.as_slice();
+            // The `t` marker is the same everywhere by design (§17.4); equal
+            // expirations are equal horizons, not identifiers.
+            if matches!(s.first().map(String::as_str), Some("t" | "expiration")) {
+                continue;
+            }
+            if let Some(v) = s.get(1) {
+                values.entry(v.clone()).or_default().insert(room);
+            }
+        }
+        if profile == Profile::V2
+            && let Ok(sk) = nostr::key::SecretKey::from_slice(&build::device_secret(actor))
+            && nostr::key::Keys::new(sk).public_key() == e.pubkey
+        {
+            findings.push(Finding::new(
+                &["OS-KDF-4"],
+                format!("{actor} signs a v2 event with its v1 (device) key"),
+            ));
+        }
+    }
+    if profile == Profile::V2 {
+        for (k, rooms) in &keys {
+            if rooms.len() > 1 {
+                findings.push(Finding::new(
+                    &["OS-KDF-4"],
+                    format!("signing key {k} is used in rooms {rooms:?}"),
+                ));
+            }
+        }
+    }
+    for (v, rooms) in &values {
+        if rooms.len() > 1 {
+            findings.push(Finding::new(
+                &["OS-LINK-8", "OS-KDF-4"],
+                format!(
+                    "tag value {v:?} appears in rooms {rooms:?}: a stable identifier across rooms"
+                ),
+            ));
+        }
+    }
+}
