@@ -48,7 +48,7 @@ struct Naive {
 }
 
 /// Picks one event among valid candidates in arrival order.
-fn pick<'a, T>(mistake: Mistake, valid: Vec<(&'a Event, T)>) -> Option<(&'a Event, T)> {
+fn pick<T>(mistake: Mistake, valid: Vec<(&Event, T)>) -> Option<(&Event, T)> {
     let mut best: Option<(&Event, T)> = None;
     for (e, v) in valid {
         let replace = match &best {
