@@ -42,3 +42,40 @@ fn every_hazard_of_the_design_has_a_scenario() {
         );
     }
 }
+
+#[test]
+fn every_scenario_is_valid_against_the_schema_and_names_known_requirements() {
+    let schema_path = dir().join("../../spec/schemas/client-scenario.schema.json");
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let spec = std::fs::read_to_string(dir().join("../../spec/openslots.md")).unwrap();
+    let known: Vec<String> = openslots_harness::requirements::parse(&spec)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir()).unwrap() {
+        let path = entry.unwrap().path();
+        let instance: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&instance)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:#?}", path.display());
+        for step in instance["steps"].as_array().unwrap() {
+            for r in step["requirements"].as_array().unwrap() {
+                let r = r.as_str().unwrap();
+                assert!(
+                    known.iter().any(|k| k == r),
+                    "{}: unknown requirement {r}",
+                    path.display()
+                );
+            }
+        }
+        n += 1;
+    }
+    assert!(n >= 30);
+}
