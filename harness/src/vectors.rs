@@ -264,6 +264,8 @@ pub fn run(transport: &mut dyn Transport, filter: &Filter, progress: &mut dyn Pr
                 .iter()
                 .any(|(_, cs)| cs.iter().any(|c| c.op.as_str() == *o))
         })
+        // The client operations are exercised by the client scenarios.
+        .filter(|o| !crate::scenario::model::CLIENT_OPS.contains(o))
         .collect();
     if !unknown_ops.is_empty() {
         run.notes.push(format!(

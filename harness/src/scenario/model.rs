@@ -13,6 +13,9 @@ use std::path::Path;
 use serde::Deserialize;
 use serde_json::Value;
 
+/// The client operations of the adapter protocol (§6).
+pub const CLIENT_OPS: &[&str] = &["create_room", "join_room", "respond", "update_room"];
+
 /// One scenario file.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
