@@ -339,6 +339,35 @@ fn an_unsupported_answer_is_skipped_not_passed() {
 }
 
 #[test]
+fn a_should_level_difference_is_a_warning_not_a_failure() {
+    let o = broken("--op resolve clear-superseded", &[]);
+    assert_eq!(o.code, 0, "{}", o.report);
+    let want: BTreeSet<String> = ["lww", "resolution"]
+        .iter()
+        .flat_map(|s| cases(s))
+        .filter(|(.., c)| {
+            c["intermediate"]["superseded"]
+                .as_array()
+                .is_some_and(|a| !a.is_empty())
+                && c["result"] == "valid"
+        })
+        .map(|(id, ..)| id)
+        .collect();
+    assert!(!want.is_empty());
+    assert_eq!(with_status(&o.report, "warn"), want);
+    let all = all_cases(&o.report);
+    let msg = case(&all, want.iter().next().unwrap())["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        msg.contains("superseded differs") && msg.contains("OS-ADAPTER-11"),
+        "{msg}"
+    );
+    assert_eq!(o.report["totals"]["pass"], total_cases() - want.len());
+}
+
+#[test]
 fn an_adapter_that_cannot_start_is_an_error() {
     let o = harness(&[
         "vectors",

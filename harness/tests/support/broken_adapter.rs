@@ -13,6 +13,7 @@
 //!   protocol N         give protocol N in the handshake
 //!   drop-op            leave OP out of the handshake
 //!   unsupported        answer unsupported
+//!   clear-superseded   empty the superseded list of ok answers (a SHOULD)
 //!   none               break nothing
 //! ```
 //!
@@ -115,6 +116,11 @@ fn answer(o: &Options, request: &Value) -> Option<String> {
             eprintln!("broken adapter: hanging as asked");
             loop {
                 std::thread::park();
+            }
+        }
+        "clear-superseded" => {
+            if let Some(ok) = r.get_mut("ok").and_then(Value::as_object_mut) {
+                ok.insert("superseded".into(), json!([]));
             }
         }
         "malformed" => return Some("{\"id\": this is not JSON".into()),
