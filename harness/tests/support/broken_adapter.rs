@@ -14,7 +14,7 @@
 //!   drop-op            leave OP out of the handshake
 //!   unsupported        answer unsupported
 //!   clear-superseded   empty the superseded list of ok answers (a SHOULD)
-//!   none               break nothing
+//!   none               break nothing (the `openslots-adapter` binary's own loop)
 //! ```
 //!
 //! `--op` selects requests of that operation, `--match-input` those whose
@@ -138,6 +138,15 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if o.mode == "none" {
+        // Exactly the loop of the `openslots-adapter` binary.
+        let input = std::io::BufReader::with_capacity(1 << 16, std::io::stdin());
+        let output = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        return match openslots_adapter::serve(input, output) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(_) => ExitCode::FAILURE,
+        };
+    }
     let stdin = std::io::stdin();
     let mut out = std::io::stdout().lock();
     for line in stdin.lock().lines() {
