@@ -206,6 +206,12 @@ fn check(
             report.runs.push(run);
         }
     }
+    if !filter.is_empty()
+        && report.totals().total == 0
+        && report.runs.iter().all(|r| r.error.is_none())
+    {
+        return Err("the filters select no case (check --suite, --case and --requirement)".into());
+    }
     if let (Some(ef), Some(path)) = (expected, &output.expected_failures) {
         let ef = if output.update_expected_failures {
             let new = ef.updated(&report);
