@@ -383,6 +383,28 @@ pub fn run(transport: &mut dyn Transport, filter: &Filter, progress: &mut dyn Pr
         run.notes.extend(transport.take_notes());
     }
     progress.finish();
+    run.notes = counted(std::mem::take(&mut run.notes));
     run.duration_ms = started.elapsed().as_millis() as u64;
     run
+}
+
+/// Notes in first-seen order, each repeated one once with its count.
+fn counted(notes: Vec<String>) -> Vec<String> {
+    let mut order: Vec<(String, usize)> = Vec::new();
+    for n in notes {
+        match order.iter_mut().find(|(m, _)| *m == n) {
+            Some((_, k)) => *k += 1,
+            None => order.push((n, 1)),
+        }
+    }
+    order
+        .into_iter()
+        .map(|(n, k)| {
+            if k == 1 {
+                n
+            } else {
+                format!("{n} ({k} times)")
+            }
+        })
+        .collect()
 }
