@@ -275,9 +275,29 @@ struct Session {
     stderr: Arc<Mutex<Vec<u8>>>,
     stderr_done: Receiver<()>,
     timed_out: bool,
+    closed: bool,
 }
 
 impl Session {
+    /// Ends the session after a failure: the failure with the child's exit
+    /// status (when it had exited by itself) and its standard error.
+    fn fail(mut self, reason: String) -> Broken {
+        if self.closed {
+            // Standard output closed: the child is exiting. Its standard
+            // error closes when it has; then its status is there to read.
+            let _ = self.stderr_done.recv_timeout(Duration::from_millis(200));
+        }
+        let exited = match self.child.try_wait() {
+            Ok(Some(status)) => format!(" [adapter {status}]"),
+            _ => String::new(),
+        };
+        let stderr = self.kill();
+        Broken {
+            reason: format!("{reason}{exited}"),
+            stderr,
+        }
+    }
+
     /// Kills the child and reaps it; gives its standard error.
     fn kill(mut self) -> String {
         let _ = self.child.kill();
@@ -406,6 +426,7 @@ impl Process {
             stderr,
             stderr_done,
             timed_out: false,
+            closed: false,
         })
     }
 
@@ -413,6 +434,7 @@ impl Process {
     fn read(&self, s: &mut Session) -> Result<String, String> {
         let r = s.lines.recv_timeout(self.timeout);
         s.timed_out = matches!(r, Err(RecvTimeoutError::Timeout));
+        s.closed = matches!(r, Ok(Line::End) | Err(RecvTimeoutError::Disconnected));
         match r {
             Ok(Line::Text(t)) => Ok(t),
             Ok(Line::TooLong) => Err(format!(
@@ -435,21 +457,11 @@ impl Process {
         let hello = json!({"id": 0, "op": "hello", "protocol": PROTOCOL});
         let sent = writeln!(s.stdin, "{hello}").and_then(|()| s.stdin.flush());
         if let Err(e) = sent {
-            let stderr = s.kill();
-            return Err(Broken {
-                reason: format!("cannot write the handshake: {e}"),
-                stderr,
-            });
+            return Err(s.fail(format!("cannot write the handshake: {e}")));
         }
         let line = match self.read(&mut s) {
             Ok(l) => l,
-            Err(reason) => {
-                let stderr = s.kill();
-                return Err(Broken {
-                    reason: format!("handshake: {reason}"),
-                    stderr,
-                });
-            }
+            Err(reason) => return Err(s.fail(format!("handshake: {reason}"))),
         };
         let parsed = serde_json::from_str::<Value>(&line)
             .map_err(|e| format!("handshake: the answer is not JSON ({e}): {}", clip(&line)))
@@ -459,10 +471,7 @@ impl Process {
                 self.session = Some(s);
                 Ok(h)
             }
-            Err(reason) => {
-                let stderr = s.kill();
-                Err(Broken { reason, stderr })
-            }
+            Err(reason) => Err(s.fail(reason)),
         }
     }
 
@@ -573,11 +582,7 @@ impl Transport for Process {
             match failure {
                 None => self.session = Some(s),
                 Some(reason) => {
-                    let stderr = s.kill();
-                    answers.push(Err(Broken {
-                        reason: reason.clone(),
-                        stderr,
-                    }));
+                    answers.push(Err(s.fail(reason.clone())));
                     // Requests written after the failed one are sent again.
                     next = answers.len();
                     if self.timeouts >= MAX_CONSECUTIVE_TIMEOUTS {
