@@ -274,6 +274,27 @@ fn a_hang_on_every_request_of_an_operation_is_bounded() {
 }
 
 #[test]
+fn a_hang_that_stops_reading_large_requests_cannot_block_the_harness() {
+    // The encrypt cases carry plaintexts up to 65536 bytes: more than a pipe
+    // holds, so writing ahead to an adapter that stopped reading would block.
+    let o = broken(
+        "--op encrypt hang",
+        &["--timeout", "0.3", "--suite", "encryption"],
+    );
+    assert_eq!(o.code, 1);
+    let want: BTreeSet<String> = cases("encryption")
+        .into_iter()
+        .filter(|(_, op, ..)| op == "encrypt")
+        .map(|(id, ..)| id)
+        .collect();
+    assert_eq!(with_status(&o.report, "fail"), want);
+    assert_eq!(
+        with_status(&o.report, "pass").len(),
+        cases("encryption").len() - want.len()
+    );
+}
+
+#[test]
 fn malformed_json_is_a_clear_failure() {
     let input = input_of("grid", "grid/2");
     let o = broken(
