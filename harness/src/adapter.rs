@@ -566,19 +566,17 @@ impl Transport for Process {
             // Ids of the in-flight requests: first_id + (i - base).
             let mut failure: Option<String> = None;
             while answers.len() < requests.len() && failure.is_none() {
-                // Write ahead up to the pipeline depth.
+                // Write ahead up to the pipeline depth, as one burst.
+                let mut burst = Vec::new();
                 while next < requests.len() && next - answers.len() < PIPELINE_DEPTH {
                     let mut r = requests[next].clone();
                     r["id"] = json!(first_id + (next - base) as u64);
-                    if s.stdin.send(line_of(&r)).is_err() {
-                        failure = Some(
-                            "cannot write to the adapter: its standard input is closed".into(),
-                        );
-                        break;
-                    }
+                    burst.extend_from_slice(&line_of(&r));
                     next += 1;
                 }
-                if failure.is_some() {
+                if !burst.is_empty() && s.stdin.send(burst).is_err() {
+                    failure =
+                        Some("cannot write to the adapter: its standard input is closed".into());
                     break;
                 }
                 let want = first_id + (answers.len() - base) as u64;
