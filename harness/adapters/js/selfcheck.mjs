@@ -1,0 +1,116 @@
+#!/usr/bin/env node
+// Runs every case of ../../../vectors/*.json through the adapter, as the
+// harness does (spec/adapter-protocol.md): start it, say hello, send each
+// case's input with its group's operation and profile, and judge by §5
+// (OS-ADAPTER-9). Prints, per suite, passed/failed/skipped and every failure
+// with its tcId, requirement IDs, what was expected and what came back.
+//
+// usage: node selfcheck.mjs [--profile v1|v2] [--adapter "<command>"] [suite ...]
+// `--profile v1` runs the v1 groups and the `any` groups. Exit status 1 when
+// a case fails.
+
+import { spawn } from "node:child_process";
+import { readFileSync, readdirSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+import { isDeepStrictEqual } from "node:util";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const vectorsDir = join(here, "..", "..", "..", "vectors");
+
+const args = process.argv.slice(2);
+let profile = null;
+let adapterCmd = `node ${JSON.stringify(join(here, "adapter.mjs"))}`;
+const suites = [];
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === "--profile") profile = args[++i];
+  else if (args[i] === "--adapter") adapterCmd = args[++i];
+  else suites.push(args[i]);
+}
+
+const started = process.hrtime.bigint();
+const child = spawn(adapterCmd, { shell: true, stdio: ["pipe", "pipe", "inherit"] });
+const lines = createInterface({ input: child.stdout });
+const waiting = [];
+lines.on("line", (l) => waiting.shift()?.(l));
+child.on("exit", (code) => {
+  for (const w of waiting.splice(0)) w(null);
+  if (code !== 0 && code !== null) process.stderr.write(`adapter exited with ${code}\n`);
+});
+
+let nextId = 0;
+function request(msg) {
+  return new Promise((resolve) => {
+    waiting.push((line) => resolve(line));
+    child.stdin.write(JSON.stringify({ id: msg.id, ...msg }) + "\n");
+  });
+}
+
+const hello = JSON.parse(await request({ id: nextId++, op: "hello", protocol: 1 }));
+if (hello?.ok?.protocol !== 1) {
+  console.error("handshake failed:", JSON.stringify(hello));
+  process.exit(2);
+}
+console.log(`adapter ${hello.ok.name} ${hello.ok.version}, profiles ${hello.ok.profiles.join(",")}, ${hello.ok.operations.length} operations`);
+
+const files = readdirSync(vectorsDir).filter((f) => f.endsWith(".json")).sort();
+let totalFailed = 0;
+const totals = { passed: 0, failed: 0, skipped: 0 };
+for (const f of files) {
+  const doc = JSON.parse(readFileSync(join(vectorsDir, f), "utf8"));
+  if (suites.length && !suites.includes(doc.suite)) continue;
+  const count = { passed: 0, failed: 0, skipped: 0 };
+  const failures = [];
+  for (const g of doc.testGroups) {
+    if (profile && g.profile !== profile && g.profile !== "any") continue;
+    // OS-ADAPTER-8: only what the adapter names in its hello is sent.
+    const offered = hello.ok.operations.includes(g.operation) && (g.profile === "any" || hello.ok.profiles.includes(g.profile));
+    if (!offered) {
+      count.skipped += g.tests.length;
+      continue;
+    }
+    for (const t of g.tests) {
+      const id = nextId++;
+      const line = await request({ id, op: g.operation, profile: g.profile, input: t.input });
+      let resp;
+      try {
+        resp = JSON.parse(line);
+      } catch {
+        resp = { invalidLine: line };
+      }
+      const verdict = judge(t, resp, id);
+      count[verdict]++;
+      if (verdict === "failed") failures.push({ t, g, resp });
+    }
+  }
+  for (const k of Object.keys(totals)) totals[k] += count[k];
+  totalFailed += count.failed;
+  console.log(`${doc.suite.padEnd(11)} passed ${count.passed}, failed ${count.failed}, skipped ${count.skipped}`);
+  for (const { t, g, resp } of failures) {
+    const want = t.result === "invalid" ? { error: t.error } : t.result === "acceptable" ? { ok: t.expected, orError: t.error } : { ok: t.expected };
+    console.log(`  FAIL ${doc.suite} tcId ${t.tcId} (${g.profile} ${g.operation}) [${t.requirements.join(", ")}] ${t.comment}`);
+    console.log(`    expected: ${clip(JSON.stringify(want))}`);
+    console.log(`    got:      ${clip(JSON.stringify(resp))}`);
+  }
+}
+const ms = Number(process.hrtime.bigint() - started) / 1e6;
+console.log(`total       passed ${totals.passed}, failed ${totals.failed}, skipped ${totals.skipped} in ${(ms / 1000).toFixed(2)} s`);
+child.stdin.end();
+process.exitCode = totalFailed ? 1 : 0;
+
+/** OS-ADAPTER-9. */
+function judge(t, resp, id) {
+  if (!resp || resp.id !== id) return "failed";
+  if ("unsupported" in resp) return "skipped";
+  const okMatches = () => "ok" in resp && Object.keys(t.expected ?? {}).every((k) => isDeepStrictEqual(resp.ok?.[k], t.expected[k]));
+  const errMatches = () => "error" in resp && resp.error?.code === t.error;
+  if (t.result === "valid") return okMatches() ? "passed" : "failed";
+  if (t.result === "invalid") return errMatches() ? "passed" : "failed";
+  if (t.result === "acceptable") return okMatches() || errMatches() ? "passed" : "failed";
+  return "failed";
+}
+
+function clip(s) {
+  return s.length > 600 ? s.slice(0, 600) + `… (${s.length} characters)` : s;
+}
