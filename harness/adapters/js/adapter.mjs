@@ -49,6 +49,10 @@ let chain = Promise.resolve();
 rl.on("line", (line) => {
   chain = chain.then(async () => write(await answer(line)));
 });
+// OS-ADAPTER-3: once stdin is closed and the last answer is written, nothing
+// keeps the event loop alive and the process ends with status 0.
 rl.on("close", () => {
-  chain.then(() => process.exit(0));
+  chain = chain.then(() => {
+    process.exitCode = 0;
+  });
 });

@@ -5,9 +5,12 @@
 // (OS-ADAPTER-9). Prints, per suite, passed/failed/skipped and every failure
 // with its tcId, requirement IDs, what was expected and what came back.
 //
-// usage: node selfcheck.mjs [--profile v1|v2] [--adapter "<command>"] [suite ...]
-// `--profile v1` runs the v1 groups and the `any` groups. Exit status 1 when
-// a case fails.
+// usage: node selfcheck.mjs [--profile v1|v2] [--adapter "<command>"]
+//                           [--nip44 <nip44.vectors.json>] [suite ...]
+// `--profile v1` runs the v1 groups and the `any` groups. `--nip44` also runs
+// the official NIP-44 vectors (spec §7.5: checksum first, K_enc taken as the
+// conversation key, error codes by the table of §7.5) through the adapter's
+// `encrypt` and `decrypt`. Exit status 1 when a case fails.
 
 import { spawn } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
@@ -15,17 +18,20 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
+import { createHash } from "node:crypto";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const vectorsDir = join(here, "..", "..", "..", "vectors");
 
 const args = process.argv.slice(2);
 let profile = null;
+let nip44Path = null;
 let adapterCmd = `node ${JSON.stringify(join(here, "adapter.mjs"))}`;
 const suites = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === "--profile") profile = args[++i];
   else if (args[i] === "--adapter") adapterCmd = args[++i];
+  else if (args[i] === "--nip44") nip44Path = args[++i];
   else suites.push(args[i]);
 }
 
@@ -94,6 +100,11 @@ for (const f of files) {
     console.log(`    got:      ${clip(JSON.stringify(resp))}`);
   }
 }
+if (nip44Path) {
+  const count = await officialNip44(nip44Path);
+  for (const k of Object.keys(totals)) totals[k] += count[k];
+  totalFailed += count.failed;
+}
 const ms = Number(process.hrtime.bigint() - started) / 1e6;
 console.log(`total       passed ${totals.passed}, failed ${totals.failed}, skipped ${totals.skipped} in ${(ms / 1000).toFixed(2)} s`);
 child.stdin.end();
@@ -113,4 +124,53 @@ function judge(t, resp, id) {
 
 function clip(s) {
   return s.length > 600 ? s.slice(0, 600) + `… (${s.length} characters)` : s;
+}
+
+/** The official NIP-44 vectors through `encrypt` and `decrypt` (spec §7.5). */
+async function officialNip44(path) {
+  const PINNED = "269ed0f69e4c192512cc779e78c555090cebc7c785b609e338a62afc3ce25040";
+  const text = readFileSync(path);
+  const sum = createHash("sha256").update(text).digest("hex");
+  if (sum !== PINNED) {
+    console.log(`nip44-official: ${path} has SHA-256 ${sum}, not the pinned ${PINNED}; not run`);
+    return { passed: 0, failed: 1, skipped: 0 };
+  }
+  const v = JSON.parse(text).v2;
+  const count = { passed: 0, failed: 0, skipped: 0 };
+  const sha = (s) => createHash("sha256").update(s, "utf8").digest("hex");
+  const check = async (label, op, input, want) => {
+    const id = nextId++;
+    const resp = JSON.parse(await request({ id, op, profile: "any", input }));
+    let verdict;
+    if ("unsupported" in resp) verdict = "skipped";
+    else if (want.error) verdict = resp.error?.code === want.error ? "passed" : "failed";
+    else verdict = "ok" in resp && want.test(resp.ok) ? "passed" : "failed";
+    count[verdict]++;
+    if (verdict === "failed") console.log(`  FAIL nip44-official ${label}: expected ${want.error ?? "success"}, got ${clip(JSON.stringify(resp))}`);
+  };
+  for (const [i, c] of v.valid.encrypt_decrypt.entries()) {
+    await check(`encrypt_decrypt #${i}`, "encrypt", { conversationKey: c.conversation_key, nonce: c.nonce, plaintext: c.plaintext }, { test: (o) => o.payload === c.payload });
+    await check(`encrypt_decrypt #${i} (decrypt)`, "decrypt", { conversationKey: c.conversation_key, payload: c.payload }, { test: (o) => o.plaintext === c.plaintext });
+  }
+  for (const [i, c] of v.valid.encrypt_decrypt_long_msg.entries()) {
+    const plaintext = c.pattern.repeat(c.repeat);
+    await check(`encrypt_decrypt_long_msg #${i}`, "encrypt", { conversationKey: c.conversation_key, nonce: c.nonce, plaintext }, { test: (o) => sha(o.payload) === c.payload_sha256 });
+  }
+  for (const len of v.invalid.encrypt_msg_lengths) {
+    await check(`encrypt_msg_lengths ${len}`, "encrypt", { conversationKey: "11".repeat(32), nonce: "22".repeat(32), plaintext: "a".repeat(len) }, { error: "cipher-plaintext-length" });
+  }
+  const code = (note, payload) => {
+    if (payload === "") return "cipher-version"; // §7.5: step 1 comes first
+    if (/^unknown encryption version/.test(note)) return "cipher-version";
+    if (/^invalid base64/.test(note)) return "cipher-base64";
+    if (/^invalid MAC/.test(note)) return "cipher-mac";
+    if (/^invalid padding/.test(note)) return "cipher-padding";
+    if (/^invalid payload length/.test(note)) return "cipher-length";
+    return null;
+  };
+  for (const [i, c] of v.invalid.decrypt.entries()) {
+    await check(`invalid.decrypt #${i} (${c.note})`, "decrypt", { conversationKey: c.conversation_key, payload: c.payload }, { error: code(c.note, c.payload) });
+  }
+  console.log(`${"nip44".padEnd(11)} passed ${count.passed}, failed ${count.failed}, skipped ${count.skipped} (official NIP-44 vectors)`);
+  return count;
 }

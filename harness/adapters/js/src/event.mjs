@@ -22,7 +22,7 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
 /** The room context a link gives: parsed link, keys, the room d-tag and (v2) the room address. */
 export async function roomContext(link) {
-  const parsed = typeof link === "string" ? parseLink(link) : link;
+  const parsed = parseLink(link);
   const keys = await deriveKeys(parsed.roomKeyBytes, parsed.profile);
   const blindKey = parsed.profile === "v2" ? keys.kBlind : keys.kHmac;
   const dTag = await roomDTag(parsed.profile, blindKey, parsed.roomId);

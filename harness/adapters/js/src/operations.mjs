@@ -114,11 +114,19 @@ export const OPERATIONS = {
   build_room_event: (input, profile) => {
     p12(profile);
     checkBuildInput(input);
+    str(input.title, "payload-field");
+    integer(input.start, "payload-field", "start");
     return buildRoomEvent(input);
   },
   build_response_event: (input, profile) => {
     p12(profile);
     checkBuildInput(input);
+    str(input.name, "payload-field");
+    if (profile === "v1") hex32(input.roomEventId, "event-tag", "roomEventId");
+    else {
+      integer(input.start, "payload-field", "start");
+      integer(input.expiration, "event-tag", "expiration");
+    }
     return buildResponseEvent(input);
   },
   read_room_event: async (input, profile) => {
