@@ -68,6 +68,7 @@ for (const f of files) {
   if (suites.length && !suites.includes(doc.suite)) continue;
   const count = { passed: 0, failed: 0, skipped: 0 };
   const failures = [];
+  const notes = [];
   for (const g of doc.testGroups) {
     if (profile && g.profile !== profile && g.profile !== "any") continue;
     // OS-ADAPTER-8: only what the adapter names in its hello is sent.
@@ -87,12 +88,23 @@ for (const f of files) {
       }
       const verdict = judge(t, resp, id);
       count[verdict]++;
+      // Resolution cases also carry the rejections and the losing versions in
+      // `intermediate`; an implementation "should" report the same (vectors/
+      // README.md). A difference is a note, not a failure.
+      if (verdict === "passed" && g.operation === "resolve" && resp.ok && t.intermediate) {
+        for (const k of ["rejected", "superseded"]) {
+          if (k in resp.ok && !isDeepStrictEqual(resp.ok[k], t.intermediate[k])) {
+            notes.push(`  NOTE ${doc.suite} tcId ${t.tcId} ${t.comment}: intermediate.${k} is ${JSON.stringify(t.intermediate[k])}, the adapter reports ${JSON.stringify(resp.ok[k])}`);
+          }
+        }
+      }
       if (verdict === "failed") failures.push({ t, g, resp });
     }
   }
   for (const k of Object.keys(totals)) totals[k] += count[k];
   totalFailed += count.failed;
   console.log(`${doc.suite.padEnd(11)} passed ${count.passed}, failed ${count.failed}, skipped ${count.skipped}`);
+  for (const n of notes) console.log(n);
   for (const { t, g, resp } of failures) {
     const want = t.result === "invalid" ? { error: t.error } : t.result === "acceptable" ? { ok: t.expected, orError: t.error } : { ok: t.expected };
     console.log(`  FAIL ${doc.suite} tcId ${t.tcId} (${g.profile} ${g.operation}) [${t.requirements.join(", ")}] ${t.comment}`);
