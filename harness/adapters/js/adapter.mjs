@@ -12,8 +12,19 @@ const NAME = "openslots-adapter-js";
 const VERSION = "0.1.0";
 const PROFILES = ["v1", "v2", "any"];
 
+/** JSON text of an answer; a BigInt is written as its exact decimal digits. */
+function toJson(v) {
+  if (typeof v === "bigint") return v.toString();
+  if (Array.isArray(v)) return `[${v.map((x) => (x === undefined ? "null" : toJson(x))).join(",")}]`;
+  if (v !== null && typeof v === "object") {
+    const members = Object.keys(v).filter((k) => v[k] !== undefined).map((k) => `${JSON.stringify(k)}:${toJson(v[k])}`);
+    return `{${members.join(",")}}`;
+  }
+  return JSON.stringify(v) ?? "null";
+}
+
 function write(obj) {
-  process.stdout.write(JSON.stringify(obj) + "\n");
+  process.stdout.write(toJson(obj) + "\n");
 }
 
 async function answer(line) {

@@ -17,8 +17,8 @@ import { readFileSync, readdirSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
-import { isDeepStrictEqual } from "node:util";
 import { createHash } from "node:crypto";
+import { parseJson, JsonNumber } from "./src/json.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const vectorsDir = join(here, "..", "..", "..", "vectors");
@@ -49,7 +49,7 @@ let nextId = 0;
 function request(msg) {
   return new Promise((resolve) => {
     waiting.push((line) => resolve(line));
-    child.stdin.write(JSON.stringify({ id: msg.id, ...msg }) + "\n");
+    child.stdin.write(toJson({ id: msg.id, ...msg }) + "\n");
   });
 }
 
@@ -64,7 +64,9 @@ const files = readdirSync(vectorsDir).filter((f) => f.endsWith(".json")).sort();
 let totalFailed = 0;
 const totals = { passed: 0, failed: 0, skipped: 0 };
 for (const f of files) {
-  const doc = JSON.parse(readFileSync(join(vectorsDir, f), "utf8"));
+  // Parsed keeping every number's text, so inputs go out and expectations are
+  // compared exactly as written (18446744073709551615 is not a double).
+  const doc = toPlainKeepNumbers(parseJson(readFileSync(join(vectorsDir, f), "utf8")).value);
   if (suites.length && !suites.includes(doc.suite)) continue;
   const count = { passed: 0, failed: 0, skipped: 0 };
   const failures = [];
@@ -82,7 +84,7 @@ for (const f of files) {
       const line = await request({ id, op: g.operation, profile: g.profile, input: t.input });
       let resp;
       try {
-        resp = JSON.parse(line);
+        resp = toPlainKeepNumbers(parseJson(line).value);
       } catch {
         resp = { invalidLine: line };
       }
@@ -93,8 +95,8 @@ for (const f of files) {
       // README.md). A difference is a note, not a failure.
       if (verdict === "passed" && g.operation === "resolve" && resp.ok && t.intermediate) {
         for (const k of ["rejected", "superseded"]) {
-          if (k in resp.ok && !isDeepStrictEqual(resp.ok[k], t.intermediate[k])) {
-            notes.push(`  NOTE ${doc.suite} tcId ${t.tcId} ${t.comment}: intermediate.${k} is ${JSON.stringify(t.intermediate[k])}, the adapter reports ${JSON.stringify(resp.ok[k])}`);
+          if (k in resp.ok && !jsonEqual(resp.ok[k], t.intermediate[k])) {
+            notes.push(`  NOTE ${doc.suite} tcId ${t.tcId} ${t.comment}: intermediate.${k} is ${toJson(t.intermediate[k])}, the adapter reports ${toJson(resp.ok[k])}`);
           }
         }
       }
@@ -108,8 +110,8 @@ for (const f of files) {
   for (const { t, g, resp } of failures) {
     const want = t.result === "invalid" ? { error: t.error } : t.result === "acceptable" ? { ok: t.expected, orError: t.error } : { ok: t.expected };
     console.log(`  FAIL ${doc.suite} tcId ${t.tcId} (${g.profile} ${g.operation}) [${t.requirements.join(", ")}] ${t.comment}`);
-    console.log(`    expected: ${clip(JSON.stringify(want))}`);
-    console.log(`    got:      ${clip(JSON.stringify(resp))}`);
+    console.log(`    expected: ${clip(toJson(want))}`);
+    console.log(`    got:      ${clip(toJson(resp))}`);
   }
 }
 if (nip44Path) {
@@ -124,9 +126,9 @@ process.exitCode = totalFailed ? 1 : 0;
 
 /** OS-ADAPTER-9. */
 function judge(t, resp, id) {
-  if (!resp || resp.id !== id) return "failed";
+  if (!resp || !jsonEqual(resp.id, id)) return "failed";
   if ("unsupported" in resp) return "skipped";
-  const okMatches = () => "ok" in resp && Object.keys(t.expected ?? {}).every((k) => isDeepStrictEqual(resp.ok?.[k], t.expected[k]));
+  const okMatches = () => "ok" in resp && Object.keys(t.expected ?? {}).every((k) => jsonEqual(resp.ok?.[k], t.expected[k]));
   const errMatches = () => "error" in resp && resp.error?.code === t.error;
   if (t.result === "valid") return okMatches() ? "passed" : "failed";
   if (t.result === "invalid") return errMatches() ? "passed" : "failed";
@@ -185,4 +187,47 @@ async function officialNip44(path) {
   }
   console.log(`${"nip44".padEnd(11)} passed ${count.passed}, failed ${count.failed}, skipped ${count.skipped} (official NIP-44 vectors)`);
   return count;
+}
+
+/** Plain objects and arrays; numbers stay JsonNumber (their text kept). */
+function toPlainKeepNumbers(v) {
+  if (Array.isArray(v)) return v.map(toPlainKeepNumbers);
+  if (v !== null && typeof v === "object" && !(v instanceof JsonNumber)) {
+    const o = {};
+    for (const k of Object.keys(v)) Object.defineProperty(o, k, { value: toPlainKeepNumbers(v[k]), enumerable: true, writable: true, configurable: true });
+    return o;
+  }
+  return v;
+}
+
+/** JSON text; a JsonNumber is written as its own text. */
+function toJson(v) {
+  if (v instanceof JsonNumber) return v.raw;
+  if (Array.isArray(v)) return `[${v.map(toJson).join(",")}]`;
+  if (v !== null && typeof v === "object") return `{${Object.keys(v).filter((k) => v[k] !== undefined).map((k) => `${JSON.stringify(k)}:${toJson(v[k])}`).join(",")}}`;
+  return JSON.stringify(v) ?? "null";
+}
+
+/**
+ * JSON equality (OS-ADAPTER-9): arrays in order, objects member by member,
+ * numbers by exact value: integers (no fraction, no exponent) as integers,
+ * other numbers as doubles, and an integer never equals a non-integer token.
+ */
+function jsonEqual(a, b) {
+  const num = (x) => (x instanceof JsonNumber ? x : typeof x === "number" ? new JsonNumber(String(x)) : null);
+  const na = num(a);
+  const nb = num(b);
+  if (na || nb) {
+    if (!na || !nb) return false;
+    const ia = !/[.eE]/.test(na.raw);
+    const ib = !/[.eE]/.test(nb.raw);
+    if (ia !== ib) return false;
+    return ia ? BigInt(na.raw) === BigInt(nb.raw) : na.value === nb.value;
+  }
+  if (Array.isArray(a) || Array.isArray(b)) return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
+  if (a !== null && b !== null && typeof a === "object" && typeof b === "object") {
+    const ka = Object.keys(a);
+    return ka.length === Object.keys(b).length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && jsonEqual(a[k], b[k]));
+  }
+  return a === b;
 }

@@ -18,10 +18,13 @@ export function readExpiration(tags) {
   return { present: true, value: null };
 }
 
-/** get_expiration: {expiration: number|null, expired}. */
+/**
+ * get_expiration: {expiration: BigInt|null, expired}. The value stays a
+ * BigInt so that the answer carries it exactly (u64::MAX is not a double).
+ */
 export function getExpiration(tags, now) {
   const { value } = readExpiration(tags);
-  return { expiration: value === null ? null : Number(value), expired: isExpiredAt(value, now) };
+  return { expiration: value, expired: isExpiredAt(value, now) };
 }
 
 /** OS-EXPIRY-2: expired iff expiration < now. */

@@ -9,6 +9,9 @@ export class JsonNumber {
     this.raw = raw;
     this.value = Number(raw);
   }
+  toString() {
+    return this.raw;
+  }
   /** An integer in the sense of spec §8.3: no fraction or exponent, not -0, |v| <= 2^53-1. */
   isInteger() {
     return !/[.eE]/.test(this.raw) && this.raw !== "-0" && Number.isSafeInteger(this.value);
