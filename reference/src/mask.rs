@@ -807,12 +807,17 @@ fn planes_to_counts<const B: usize>(planes: &mut Planes<B>, room: &[u64; B]) {
     }
 }
 
-/// The 64 count bytes of word `w` (after [`planes_to_counts`]).
+/// The count bytes of the block's `64 * B` positions, in position order
+/// (after [`planes_to_counts`]): word `w`'s 64 counts are the bytes of
+/// `planes[0][w]`, then of `planes[1][w]`, and so on. Laid out flat so that
+/// widening them to `u32` is one loop over the block, which vectorises.
 #[inline(always)]
-fn counts_of<const B: usize>(planes: &Planes<B>, w: usize) -> [u8; 64] {
-    let mut counts = [0u8; 64];
-    for (dst, plane) in counts.chunks_exact_mut(8).zip(planes) {
-        dst.copy_from_slice(&plane.get(w).copied().unwrap_or(0).to_le_bytes());
+fn block_counts<const B: usize>(planes: &Planes<B>) -> [[u8; 64]; B] {
+    let mut counts = [[0u8; 64]; B];
+    for (w, word_counts) in counts.iter_mut().enumerate() {
+        for (dst, plane) in word_counts.chunks_exact_mut(8).zip(planes) {
+            dst.copy_from_slice(&plane.get(w).copied().unwrap_or(0).to_le_bytes());
+        }
     }
     counts
 }
@@ -850,17 +855,17 @@ fn aggregate_block<const B: usize>(room: &[u64], inputs: &[&[u64]], lo: usize, o
             }
         }
         planes_to_counts(&mut planes, &room_block);
+        let counts = block_counts(&planes);
+        let counts = counts
+            .as_flattened()
+            .get(..64 * words_here)
+            .unwrap_or_default();
         if batch_index == 0 {
-            for w in 0..words_here {
-                out.extend_from_slice(&counts_of(&planes, w).map(u32::from));
-            }
+            out.extend(counts.iter().map(|&c| u32::from(c)));
         } else {
             let block_out = out.get_mut(base..).unwrap_or(&mut []);
-            for (w, out_w) in block_out.chunks_exact_mut(64).enumerate() {
-                let counts = counts_of(&planes, w).map(u32::from);
-                for (o, c) in out_w.iter_mut().zip(counts) {
-                    *o = o.wrapping_add(c);
-                }
+            for (o, &c) in block_out.iter_mut().zip(counts) {
+                *o = o.wrapping_add(u32::from(c));
             }
         }
         planes = [[0; B]; 8];
