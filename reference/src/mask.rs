@@ -662,8 +662,8 @@ const BATCH: usize = 15 * GROUP;
 /// the carry is the bitwise majority of the three, the sum their XOR.
 ///
 /// Written as two independent three-input functions, with no shared
-/// `a ^ b`, so that on AVX-512 each compiles to a single `vpternlogq`
-/// (two operations per adder instead of three).
+/// `a ^ b` for one to wait on: on AVX-512 the sum compiles to one
+/// `vpternlogq` and the carry to two, all three independent of each other.
 #[inline(always)]
 fn csa(a: u64, b: u64, c: u64) -> (u64, u64) {
     ((a & b) | (c & (a | b)), a ^ b ^ c)
