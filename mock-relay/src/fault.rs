@@ -297,7 +297,7 @@ pub enum RawFrame {
         /// The text.
         text: String,
     },
-    /// A text frame `["NOTICE","xxx…"]` of exactly `bytes` bytes (at least 14).
+    /// A text frame `["NOTICE","xxx…"]` of exactly `bytes` bytes (13 at least).
     Oversize {
         /// Total frame length in bytes.
         bytes: u64,
@@ -310,7 +310,7 @@ pub enum RawFrame {
 }
 
 impl RawFrame {
-    /// The oversize NOTICE text of `bytes` bytes (at least the 14 bytes of
+    /// The oversize NOTICE text of `bytes` bytes (at least the 13 bytes of
     /// `["NOTICE",""]` plus padding).
     pub fn oversize_text(bytes: u64) -> String {
         let pad = usize::try_from(bytes.saturating_sub(13)).unwrap_or(usize::MAX >> 1);
