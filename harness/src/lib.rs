@@ -6,6 +6,10 @@
 //! so that every report can name the requirement a check enforces and the
 //! traceability view ([`coverage`]) can tell which requirements nothing
 //! covers.
+//!
+//! [`relay`] is the relay conformance suite (spec §18): it connects to a
+//! relay as a client and checks the `OS-RELAY-*` requirements.
 
 pub mod coverage;
+pub mod relay;
 pub mod requirements;

@@ -36,6 +36,18 @@ enum Command {
         #[arg(long)]
         prefix: Option<String>,
     },
+    /// The relay suite (spec §18): connect to a relay as a client and check
+    /// every OS-RELAY requirement. Exit status 1 if a check fails.
+    Relay {
+        /// The relay's URL, `ws://HOST:PORT`.
+        url: String,
+        /// Report format: `text` or `json`.
+        #[arg(long, default_value = "text")]
+        format: String,
+        /// Bound of every single wait, in seconds.
+        #[arg(long, default_value_t = 5)]
+        timeout: u64,
+    },
 }
 
 fn run_coverage(spec: &std::path::Path, prefix: Option<&str>) -> Result<bool, String> {
@@ -89,6 +101,9 @@ fn run_coverage(spec: &std::path::Path, prefix: Option<&str>) -> Result<bool, St
         if let requirements::Testability::Review(reason) = &r.testability {
             println!("    review: {reason}");
         }
+        if !row.relay_checks.is_empty() {
+            println!("    relay suite: {}", row.relay_checks.join(", "));
+        }
         if !row.tests.is_empty() {
             println!("    tests: {}", row.tests.join(", "));
         }
@@ -107,6 +122,11 @@ fn run_coverage(spec: &std::path::Path, prefix: Option<&str>) -> Result<bool, St
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Relay {
+            url,
+            format,
+            timeout,
+        } => openslots_harness::relay::cli(&url, &format, timeout),
         Command::Coverage { spec, prefix } => match run_coverage(&spec, prefix.as_deref()) {
             Ok(true) => ExitCode::SUCCESS,
             Ok(false) => {
