@@ -198,3 +198,71 @@ pub fn unknown_ids(requirements: &[Requirement]) -> Result<Vec<String>, Coverage
     unknown.dedup();
     Ok(unknown)
 }
+
+/// Coverage as a check of `run`: one case per requirement (its ID as case
+/// id). A requirement that vectors test passes when its cases suffice and
+/// fails with the gap otherwise; one tested by scenarios or review is
+/// skipped here, with the reason, since data cannot check it.
+pub fn check(spec: &Path) -> crate::report::Run {
+    use crate::report::{Case, Run, Status, Suite};
+    let started = std::time::Instant::now();
+    let mut run = Run::new("coverage");
+    run.subject = Some(format!("{} and vectors/", spec.display()));
+    let reqs = match crate::requirements::load(spec) {
+        Ok(r) => r,
+        Err(e) => {
+            run.error = Some(e.to_string());
+            return run;
+        }
+    };
+    let root = spec
+        .parent()
+        .and_then(Path::parent)
+        .unwrap_or(Path::new("."));
+    let rows = match compute(&reqs, root) {
+        Ok(r) => r,
+        Err(e) => {
+            run.error = Some(e.to_string());
+            return run;
+        }
+    };
+    let mut suite = Suite::new("requirements");
+    for row in rows {
+        let id = row.requirement.id.clone();
+        let mut case = Case::new(id.clone(), vec![id], Status::Pass);
+        match (&row.requirement.testability, row.gap()) {
+            (_, Some(gap)) => {
+                case.status = Status::Fail;
+                case.message = gap;
+            }
+            (Testability::Vectors, None) => {
+                case.message = format!(
+                    "{} valid and {} invalid or acceptable vector cases",
+                    row.valid(),
+                    row.invalid()
+                );
+            }
+            (Testability::RelaySuite, None) => {
+                case.message = format!("relay suite checks: {}", row.relay_checks.join(", "));
+            }
+            (other, None) => {
+                case.status = Status::Skip;
+                case.message = format!("not checked by data: {other}");
+            }
+        }
+        suite.cases.push(case);
+    }
+    match unknown_ids(&reqs) {
+        Ok(unknown) if !unknown.is_empty() => {
+            run.error = Some(format!(
+                "vector cases name requirements the spec does not define: {}",
+                unknown.join(", ")
+            ));
+        }
+        Ok(_) => {}
+        Err(e) => run.error = Some(e.to_string()),
+    }
+    run.suites.push(suite);
+    run.duration_ms = started.elapsed().as_millis() as u64;
+    run
+}

@@ -1,15 +1,21 @@
 //! The OpenSlots conformance harness.
 //!
-//! This crate grows into the runner that drives any implementation against
-//! the vectors and scenarios. It starts with what every later part needs:
-//! [`requirements`], which reads the normative requirements out of the spec,
-//! so that every report can name the requirement a check enforces and the
-//! traceability view ([`coverage`]) can tell which requirements nothing
-//! covers.
+//! It drives any implementation, through the adapter protocol of
+//! `spec/adapter-protocol.md` ([`adapter`]), against the vector suites
+//! ([`vectors`]), and reports per case which requirement failed and why
+//! ([`report`], with text, JSON, JUnit XML and HTML renderers). Known gaps
+//! are tracked in an expected-failures file ([`expected`]).
+//! [`requirements`] reads the normative requirements out of the spec and
+//! [`coverage`] is the traceability view, also run as a check.
 //!
 //! [`relay`] is the relay conformance suite (spec §18): it connects to a
 //! relay as a client and checks the `OS-RELAY-*` requirements.
 
+pub mod adapter;
 pub mod coverage;
+pub mod expected;
+pub mod progress;
 pub mod relay;
+pub mod report;
 pub mod requirements;
+pub mod vectors;

@@ -1,10 +1,26 @@
 //! `openslots-harness`: the conformance harness's command line.
+//!
+//! `run` checks everything the kit can check (a list of parts: the vector
+//! suites, then coverage, then the relay suite against the well-behaved
+//! mock relay), against the reference in process unless told otherwise;
+//! `vectors` runs the vector suites alone; `relay` runs the relay suite
+//! against a relay; `coverage` is the
+//! traceability view; `requirements` lists the spec's requirements.
+//! Exit status: 0 when everything passed, 1 when a check failed, 2 when
+//! the harness could not do what it was asked.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
-use clap::{Parser, Subcommand};
-use openslots_harness::{coverage, requirements};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use openslots_harness::adapter::{InProcess, Process, Transport};
+use openslots_harness::expected::ExpectedFailures;
+use openslots_harness::report::{Report, Run, html, json, junit, summary};
+use openslots_harness::vectors::Filter;
+use openslots_harness::{coverage, progress, requirements, vectors};
+
+const DEFAULT_SPEC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/openslots.md");
 
 /// The OpenSlots conformance harness.
 #[derive(Parser)]
@@ -16,10 +32,33 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Everything the kit checks (the vector suites, coverage, the relay
+    /// suite against the well-behaved mock relay), against
+    /// the reference implementation in process unless `--adapter` is given.
+    Run {
+        #[command(flatten)]
+        target: Target,
+        #[command(flatten)]
+        filter: FilterArgs,
+        #[command(flatten)]
+        output: Output,
+        /// The spec file (for the coverage part).
+        #[arg(long, default_value = DEFAULT_SPEC)]
+        spec: PathBuf,
+    },
+    /// The vector suites through an adapter (or the reference in process).
+    Vectors {
+        #[command(flatten)]
+        target: Target,
+        #[command(flatten)]
+        filter: FilterArgs,
+        #[command(flatten)]
+        output: Output,
+    },
     /// List the spec's requirements: ID, level, classes, profiles, how tested.
     Requirements {
         /// The spec file.
-        #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/openslots.md"))]
+        #[arg(long, default_value = DEFAULT_SPEC)]
         spec: PathBuf,
         /// Only requirements whose ID starts with this prefix, e.g. `OS-LINK`.
         #[arg(long)]
@@ -30,7 +69,7 @@ enum Command {
     /// that can fail lacks a valid or an invalid case.
     Coverage {
         /// The spec file.
-        #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/openslots.md"))]
+        #[arg(long, default_value = DEFAULT_SPEC)]
         spec: PathBuf,
         /// Only requirements whose ID starts with this prefix.
         #[arg(long)]
@@ -41,21 +80,196 @@ enum Command {
     Relay {
         /// The relay's URL, `ws://HOST:PORT`.
         url: String,
-        /// Report format: `text` or `json`.
-        #[arg(long, default_value = "text")]
-        format: String,
         /// Bound of every single wait, in seconds.
         #[arg(long, default_value_t = 5)]
         timeout: u64,
+        #[command(flatten)]
+        output: Output,
     },
 }
 
-fn run_coverage(spec: &std::path::Path, prefix: Option<&str>) -> Result<bool, String> {
+/// What implementation to check.
+#[derive(Args, Clone, Debug)]
+struct Target {
+    /// The adapter's command line, e.g. `"node adapter.js --flag"` (split on
+    /// whitespace, quotes group; no shell). Without it, the reference runs
+    /// in process.
+    #[arg(long, value_name = "CMD", conflicts_with = "in_process")]
+    adapter: Option<String>,
+    /// Run the reference implementation in process (the default).
+    #[arg(long)]
+    in_process: bool,
+    /// Time limit per answer of the adapter, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    timeout: f64,
+}
+
+/// Which cases to run.
+#[derive(Args, Clone, Debug)]
+struct FilterArgs {
+    /// Only this suite (repeatable), e.g. `link`.
+    #[arg(long = "suite", value_name = "S")]
+    suites: Vec<String>,
+    /// Only this case (repeatable), e.g. `link/12`.
+    #[arg(long = "case", value_name = "ID")]
+    cases: Vec<String>,
+    /// Only cases that check this requirement (repeatable), e.g. `OS-LINK-3`,
+    /// or every requirement under a prefix, e.g. `OS-LINK`.
+    #[arg(long = "requirement", value_name = "ID")]
+    requirements: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+/// Where the report goes.
+#[derive(Args, Clone, Debug)]
+struct Output {
+    /// The format on standard output.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Also write JUnit XML here.
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// Also write a self-contained HTML report here.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+    /// Known failures of the implementation, each with a reason.
+    #[arg(long, value_name = "FILE")]
+    expected_failures: Option<PathBuf>,
+    /// Rewrite the expected-failures file to list exactly what fails now.
+    #[arg(long, requires = "expected_failures")]
+    update_expected_failures: bool,
+}
+
+/// One part of what `run` checks. Parts are run in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Part {
+    /// The vector suites through the target.
+    Vectors,
+    /// Coverage of the spec's requirements by vectors and tests.
+    Coverage,
+    /// The relay suite (spec §18): against the relay `relay` names, or
+    /// else against the well-behaved scripted mock relay.
+    Relay,
+}
+
+/// What `run` checks, in order.
+const RUN_PARTS: &[Part] = &[Part::Vectors, Part::Coverage, Part::Relay];
+
+fn transport(target: &Target) -> Result<Box<dyn Transport>, String> {
+    match &target.adapter {
+        Some(cmd) if !target.in_process => {
+            if !(target.timeout.is_finite() && target.timeout > 0.0) {
+                return Err("--timeout must be a positive number of seconds".into());
+            }
+            Ok(Box::new(Process::new(
+                cmd,
+                Duration::from_secs_f64(target.timeout),
+            )?))
+        }
+        _ => Ok(Box::new(InProcess)),
+    }
+}
+
+/// Keeps only the cases the filter selects, in parts that did not filter
+/// themselves.
+fn filtered(mut run: Run, filter: &Filter) -> Run {
+    if filter.is_empty() {
+        return run;
+    }
+    for s in &mut run.suites {
+        let name = s.name.clone();
+        s.cases
+            .retain(|c| filter.matches(&name, &c.id, &c.requirements));
+    }
+    run.suites.retain(|s| !s.cases.is_empty());
+    run
+}
+
+fn check(
+    parts: &[Part],
+    target: &Target,
+    filter: &FilterArgs,
+    output: &Output,
+    spec: &Path,
+    relay: Option<&str>,
+) -> Result<bool, String> {
+    let filter = Filter {
+        suites: filter.suites.clone(),
+        cases: filter.cases.clone(),
+        requirements: filter.requirements.clone(),
+    };
+    let expected = match &output.expected_failures {
+        Some(path) if output.update_expected_failures && !path.exists() => {
+            Some(ExpectedFailures::default())
+        }
+        Some(path) => Some(ExpectedFailures::load(path)?),
+        None => None,
+    };
+    let mut report = Report::new();
+    for part in parts {
+        let run = match part {
+            Part::Vectors => {
+                let mut t = transport(target)?;
+                let mut bar = progress::Bar::new();
+                vectors::run(t.as_mut(), &filter, &mut bar)
+            }
+            Part::Coverage => filtered(coverage::check(spec), &filter),
+            Part::Relay => filtered(
+                openslots_harness::relay::part(relay, target.timeout),
+                &filter,
+            ),
+        };
+        if !run.suites.is_empty() || run.error.is_some() || filter.is_empty() {
+            report.runs.push(run);
+        }
+    }
+    if !filter.is_empty()
+        && report.totals().total == 0
+        && report.runs.iter().all(|r| r.error.is_none())
+    {
+        return Err("the filters select no case (check --suite, --case and --requirement)".into());
+    }
+    if let (Some(ef), Some(path)) = (expected, &output.expected_failures) {
+        let ef = if output.update_expected_failures {
+            let new = ef.updated(&report);
+            new.save(path)?;
+            eprintln!(
+                "wrote {} ({} expected failures)",
+                path.display(),
+                new.expected_failures.len()
+            );
+            new
+        } else {
+            ef
+        };
+        ef.apply(&mut report);
+    }
+    match output.format {
+        Format::Text => print!("{}", summary::render(&report)),
+        Format::Json => print!("{}", json::render(&report)),
+    }
+    if let Some(path) = &output.junit {
+        std::fs::write(path, junit::render(&report))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    if let Some(path) = &output.html {
+        std::fs::write(path, html::render(&report))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(report.ok())
+}
+
+fn run_coverage(spec: &Path, prefix: Option<&str>) -> Result<bool, String> {
     let reqs = requirements::load(spec).map_err(|e| e.to_string())?;
     let root = spec
         .parent()
-        .and_then(std::path::Path::parent)
-        .unwrap_or(std::path::Path::new("."));
+        .and_then(Path::parent)
+        .unwrap_or(Path::new("."));
     let rows = coverage::compute(&reqs, root).map_err(|e| e.to_string())?;
     let mut ok = true;
     for row in rows
@@ -119,25 +333,77 @@ fn run_coverage(spec: &std::path::Path, prefix: Option<&str>) -> Result<bool, St
     Ok(ok)
 }
 
+fn exit(outcome: Result<bool, String>, what: &str) -> ExitCode {
+    match outcome {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => {
+            eprintln!("{what}: FAILED");
+            ExitCode::from(1)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Relay { url, .. } if !url.starts_with("ws://") => {
+            eprintln!("error: {url:?} is not a ws:// URL");
+            ExitCode::from(2)
+        }
         Command::Relay {
             url,
-            format,
             timeout,
-        } => openslots_harness::relay::cli(&url, &format, timeout),
-        Command::Coverage { spec, prefix } => match run_coverage(&spec, prefix.as_deref()) {
-            Ok(true) => ExitCode::SUCCESS,
-            Ok(false) => {
-                eprintln!("coverage: some requirements are not covered (see MISSING above)");
-                ExitCode::FAILURE
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::FAILURE
-            }
-        },
+            output,
+        } => exit(
+            check(
+                &[Part::Relay],
+                &Target {
+                    adapter: None,
+                    in_process: true,
+                    timeout: timeout as f64,
+                },
+                &FilterArgs {
+                    suites: vec![],
+                    cases: vec![],
+                    requirements: vec![],
+                },
+                &output,
+                Path::new(DEFAULT_SPEC),
+                Some(&url),
+            ),
+            "relay",
+        ),
+        Command::Run {
+            target,
+            filter,
+            output,
+            spec,
+        } => exit(
+            check(RUN_PARTS, &target, &filter, &output, &spec, None),
+            "run",
+        ),
+        Command::Vectors {
+            target,
+            filter,
+            output,
+        } => exit(
+            check(
+                &[Part::Vectors],
+                &target,
+                &filter,
+                &output,
+                Path::new(DEFAULT_SPEC),
+                None,
+            ),
+            "vectors",
+        ),
+        Command::Coverage { spec, prefix } => {
+            exit(run_coverage(&spec, prefix.as_deref()), "coverage")
+        }
         Command::Requirements { spec, prefix } => match requirements::load(&spec) {
             Ok(reqs) => {
                 let shown: Vec<_> = reqs
@@ -159,7 +425,7 @@ fn main() -> ExitCode {
             }
             Err(e) => {
                 eprintln!("error: {e}");
-                ExitCode::FAILURE
+                ExitCode::from(2)
             }
         },
     }

@@ -311,6 +311,18 @@ async fn close_check(url: &str, options: &Options) -> Finding {
     if let Err(e) = listen.close_sub(&closed).await {
         return e.into();
     }
+    // The relay handles one connection's messages in order, not across
+    // connections: the EOSE of a REQ sent after the CLOSE shows that the
+    // CLOSE was handled before the event is published elsewhere.
+    let barrier = match fixtures::random_d() {
+        Ok(d) => json!({"kinds":[KIND],"#d":[d]}),
+        Err(e) => return e.into(),
+    };
+    match listen.query(&barrier).await {
+        Ok(q) if q.end == QueryEnd::Eose => {}
+        Ok(q) => return Finding::Broken(format!("a REQ after CLOSE did not end: {:?}", q.end)),
+        Err(e) => return e.into(),
+    }
     match write.publish(&event).await {
         Ok(p) if p.accepted() => {}
         Ok(p) => {

@@ -444,6 +444,33 @@ impl Report {
         out
     }
 
+    /// The report in the harness's report model: one run `relay` whose
+    /// subject is the relay's URL, one suite `relay`, one case per check
+    /// (status `warn` for a SHOULD that does not hold).
+    pub fn to_run(&self) -> crate::report::Run {
+        use crate::report::{Case, Run, Status, Suite};
+        let mut suite = Suite::new("relay");
+        suite.duration_ms = u64::try_from(self.elapsed.as_millis()).unwrap_or(u64::MAX);
+        for r in &self.results {
+            let status = match r.outcome {
+                Outcome::Pass => Status::Pass,
+                Outcome::Fail => Status::Fail,
+                Outcome::Warn => Status::Warn,
+                Outcome::Skip => Status::Skip,
+            };
+            let mut case = Case::new(r.id, vec![r.requirement.to_owned()], status);
+            case.expected = Some(json!(r.expected));
+            case.got = Some(json!(r.message));
+            case.message = format!("{} ({})", r.message, r.level);
+            suite.cases.push(case);
+        }
+        let mut run = Run::new("relay");
+        run.subject = Some(self.relay.clone());
+        run.duration_ms = suite.duration_ms;
+        run.suites.push(suite);
+        run
+    }
+
     /// The report as JSON: suite, relay, cases (id, requirements, level,
     /// status, expected, got), counts and run time.
     pub fn to_json(&self) -> serde_json::Value {
@@ -531,44 +558,76 @@ pub async fn run(url: &str, options: &Options) -> Report {
     }
 }
 
-/// The `relay` subcommand: runs the suite against `url` and prints the
-/// report. Exit status: 0 when no check fails (warnings and skips do not
-/// fail), 1 when one does, 2 when the suite cannot start.
-pub fn cli(url: &str, format: &str, timeout_secs: u64) -> std::process::ExitCode {
-    use std::process::ExitCode;
-    if !url.starts_with("ws://") && !url.starts_with("wss://") {
-        eprintln!("error: {url:?} is not a ws:// URL");
-        return ExitCode::from(2);
+/// Runs the relay suite for the harness's `run` and `relay` subcommands:
+/// against `url` if given, else against a well-behaved scripted mock relay
+/// started on 127.0.0.1 (whose clock follows the wall clock, since the suite
+/// dates its events by it). `timeout_secs` bounds every single wait.
+pub fn part(url: Option<&str>, timeout_secs: f64) -> crate::report::Run {
+    let mut failed = crate::report::Run::new("relay");
+    if let Some(u) = url {
+        failed.subject = Some(u.to_owned());
+        if !u.starts_with("ws://") {
+            failed.error = Some(format!("{u:?} is not a ws:// URL"));
+            return failed;
+        }
     }
-    if format != "text" && format != "json" {
-        eprintln!("error: unknown format {format:?} (text or json)");
-        return ExitCode::from(2);
+    if !(timeout_secs.is_finite() && timeout_secs > 0.0) {
+        failed.error = Some("the timeout must be a positive number of seconds".to_owned());
+        return failed;
     }
+    let options = Options {
+        timeout: Duration::from_secs_f64(timeout_secs),
+        ..Options::default()
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
     {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return ExitCode::from(2);
+            failed.error = Some(format!("cannot start the async runtime: {e}"));
+            return failed;
         }
     };
-    let options = Options {
-        timeout: Duration::from_secs(timeout_secs.max(1)),
-        ..Options::default()
-    };
-    let report = runtime.block_on(run(url, &options));
-    if format == "json" {
-        println!("{:#}", report.to_json());
-    } else {
-        print!("{}", report.to_text());
-    }
-    if report.failed() {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    }
+    runtime.block_on(async {
+        match url {
+            Some(u) => run(u, &options).await.to_run(),
+            None => match run_well_behaved_mock(&options).await {
+                Ok(mut r) => {
+                    r.subject = Some(format!(
+                        "well-behaved openslots-mock-relay ({})",
+                        r.subject.unwrap_or_default()
+                    ));
+                    r
+                }
+                Err(e) => {
+                    failed.error = Some(e);
+                    failed
+                }
+            },
+        }
+    })
+}
+
+/// Runs the suite against a well-behaved `openslots-mock-relay` on
+/// 127.0.0.1, its clock set from the wall clock every 100 ms.
+pub async fn run_well_behaved_mock(options: &Options) -> Result<crate::report::Run, String> {
+    use openslots_mock_relay::{Clock, MockRelay, Script};
+    let clock = Clock::new(openslots::expiry::unix_now());
+    let relay = MockRelay::start(Script::well_behaved("well-behaved"), clock.clone())
+        .await
+        .map_err(|e| format!("cannot start the mock relay: {e}"))?;
+    let ticker = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_millis(100));
+        loop {
+            tick.tick().await;
+            clock.set(openslots::expiry::unix_now());
+        }
+    });
+    let report = run(relay.url(), options).await;
+    ticker.abort();
+    relay.stop().await;
+    Ok(report.to_run())
 }
 
 /// Whether `message` is a NIP-01 reason: a single-word machine-readable

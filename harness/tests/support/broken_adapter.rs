@@ -1,0 +1,162 @@
+//! `openslots-broken-adapter`: the reference adapter, broken in one chosen
+//! way, for the tests that prove the harness notices. It answers every
+//! request as the reference does, except those the options select.
+//!
+//! ```text
+//! openslots-broken-adapter [--op OP] [--match-input JSON] MODE [ARG]
+//!   flip-byte MEMBER   flip the last byte of string member MEMBER of ok answers
+//!   wrong-code CODE    replace the code of error answers with CODE
+//!   error-for-value    answer an error (cipher-plaintext-length) instead of a value
+//!   crash              write to stderr and exit with status 3
+//!   hang               never answer (and never exit)
+//!   malformed          write a line that is not JSON
+//!   protocol N         give protocol N in the handshake
+//!   drop-op            leave OP out of the handshake
+//!   unsupported        answer unsupported
+//!   clear-superseded   empty the superseded list of ok answers (a SHOULD)
+//!   none               break nothing (the `openslots-adapter` binary's own loop)
+//! ```
+//!
+//! `--op` selects requests of that operation, `--match-input` those whose
+//! input serialises to exactly that JSON; both must hold when given.
+
+use std::io::{BufRead, Write};
+use std::process::ExitCode;
+
+use serde_json::{Value, json};
+
+struct Options {
+    op: Option<String>,
+    input: Option<String>,
+    mode: String,
+    arg: Option<String>,
+}
+
+fn options() -> Result<Options, String> {
+    let mut args = std::env::args().skip(1);
+    let mut o = Options {
+        op: None,
+        input: None,
+        mode: String::new(),
+        arg: None,
+    };
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--op" => o.op = args.next(),
+            "--match-input" => o.input = args.next(),
+            _ if o.mode.is_empty() => o.mode = a,
+            _ => o.arg = Some(a),
+        }
+    }
+    if o.mode.is_empty() {
+        return Err("no mode".into());
+    }
+    Ok(o)
+}
+
+fn selected(o: &Options, request: &Value) -> bool {
+    let op_ok =
+        o.op.as_deref()
+            .is_none_or(|op| request.get("op").and_then(Value::as_str) == Some(op));
+    let input_ok = o.input.as_deref().is_none_or(|want| {
+        request
+            .get("input")
+            .map(|i| serde_json::to_string(i).unwrap_or_default())
+            .as_deref()
+            == Some(want)
+    });
+    op_ok && input_ok
+}
+
+fn answer(o: &Options, request: &Value) -> Option<String> {
+    let mut r = openslots_adapter::dispatch(request);
+    let is_hello = request.get("op").and_then(Value::as_str) == Some("hello");
+    if is_hello {
+        match o.mode.as_str() {
+            "protocol" => {
+                let n: u64 = o.arg.as_deref().and_then(|a| a.parse().ok()).unwrap_or(2);
+                r["ok"]["protocol"] = json!(n);
+            }
+            "drop-op" => {
+                if let Some(ops) = r["ok"]["operations"].as_array_mut() {
+                    ops.retain(|x| x.as_str() != o.op.as_deref());
+                }
+            }
+            _ => {}
+        }
+        return Some(r.to_string());
+    }
+    if !selected(o, request) {
+        return Some(r.to_string());
+    }
+    match o.mode.as_str() {
+        "flip-byte" => {
+            let member = o.arg.clone().unwrap_or_default();
+            if let Some(Value::String(s)) = r.get_mut("ok").and_then(|ok| ok.get_mut(&member)) {
+                let mut bytes = s.clone().into_bytes();
+                if let Some(last) = bytes.last_mut() {
+                    *last ^= 1;
+                }
+                *s = String::from_utf8_lossy(&bytes).into_owned();
+            }
+        }
+        "wrong-code" => {
+            if let Some(e) = r.get_mut("error") {
+                e["code"] = json!(o.arg.clone().unwrap_or_default());
+            }
+        }
+        "error-for-value" if r.get("ok").is_some() => {
+            r = json!({"id": r["id"], "error": {"code": "cipher-plaintext-length", "message": "broken on purpose"}});
+        }
+        "crash" => {
+            eprintln!("broken adapter: crashing as asked");
+            std::process::exit(3);
+        }
+        "hang" => {
+            eprintln!("broken adapter: hanging as asked");
+            loop {
+                std::thread::park();
+            }
+        }
+        "clear-superseded" => {
+            if let Some(ok) = r.get_mut("ok").and_then(Value::as_object_mut) {
+                ok.insert("superseded".into(), json!([]));
+            }
+        }
+        "malformed" => return Some("{\"id\": this is not JSON".into()),
+        "unsupported" => r = json!({"id": r["id"], "unsupported": "not implemented here"}),
+        _ => {}
+    }
+    Some(r.to_string())
+}
+
+fn main() -> ExitCode {
+    let o = match options() {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("openslots-broken-adapter: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if o.mode == "none" {
+        // Exactly the loop of the `openslots-adapter` binary.
+        let input = std::io::BufReader::with_capacity(1 << 16, std::io::stdin());
+        let output = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        return match openslots_adapter::serve(input, output) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(_) => ExitCode::FAILURE,
+        };
+    }
+    let stdin = std::io::stdin();
+    let mut out = std::io::stdout().lock();
+    for line in stdin.lock().lines() {
+        let Ok(line) = line else { break };
+        let request: Value = serde_json::from_str(&line).unwrap_or(Value::Null);
+        if let Some(a) = answer(&o, &request)
+            && writeln!(out, "{a}").and_then(|()| out.flush()).is_err()
+        {
+            break;
+        }
+    }
+    ExitCode::SUCCESS
+}
