@@ -58,6 +58,8 @@ options() {
     event_parse) dicts=(json nostr base64) ;;
     grid_generate) dicts=(grid) ;;
     expiry_parse) dicts=(expiry) ;;
+    adapter_messages) dicts=(json base64) ;;
+    relay_frames) dicts=(json nostr) ;;
   esac
   if [ "${#dicts[@]}" -gt 0 ]; then
     local dict="$logdir/$1.dict"

@@ -54,6 +54,8 @@ TARGETS = [
     "lww_resolve",
     "grid_generate",
     "expiry_parse",
+    "adapter_messages",
+    "relay_frames",
 ]
 
 # The kit's vector suites (spec §20, vectors/README.md).
@@ -548,6 +550,61 @@ def structure_seeds(seeds):
             seeds.add("lww_resolve", bytes([mode, 0, 0, 1, 2, 3, 0xC0 + how, 1, 7, 9, 0xC0 + how, 2, 3, 5, 4]), origin)
 
 
+# ---------------------------------------------------------------------------
+# The adapter protocol (spec/adapter-protocol.md) and the mock relay's frames
+# ---------------------------------------------------------------------------
+
+
+def compact(value):
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def protocol_seeds(seeds):
+    """adapter_messages: every vector case as a request (selector 0) and
+    with its conforming answer to judge (selector 2), and handshakes
+    (selector 1). relay_frames: every event of the vectors published, then
+    asked for by its d-tag, and the same shape re-signed by the target."""
+    origin = "protocol"
+    for hello in (
+        {"id": 0, "ok": {"name": "x", "version": "1", "protocol": 1, "profiles": ["v1", "v2"], "operations": ["parse_link"]}},
+        {"id": 0, "ok": {"name": "x", "version": "1", "protocol": 2, "profiles": [], "operations": []}},
+        {"id": 0, "error": {"code": "bad-request", "message": "no"}},
+        {"id": 0, "unsupported": "no"},
+    ):
+        seeds.add("adapter_messages", b"\x01" + compact(hello).encode(), origin)
+    seeds.add("adapter_messages", b'\x00{"id":0,"op":"hello","protocol":1}', origin)
+    if not VECTORS.is_dir():
+        return
+    for suite in VECTOR_SUITES:
+        path = VECTORS / f"{suite}.json"
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        origin = f"vectors/{suite}.json"
+        for g in doc.get("testGroups", []):
+            for t in g.get("tests", []):
+                request = {"id": t.get("tcId"), "op": g.get("operation"), "profile": g.get("profile"), "input": t.get("input")}
+                seeds.add("adapter_messages", b"\x00" + compact(request).encode(), origin)
+                if t.get("result") == "invalid":
+                    answer = {"id": t.get("tcId"), "error": {"code": t.get("error"), "message": ""}}
+                else:
+                    answer = {"id": t.get("tcId"), "ok": t.get("expected")}
+                case_id = f"{doc.get('suite', suite)}/{t.get('tcId')}"
+                seeds.add("adapter_messages", b"\x02" + f"{case_id}\n{compact(answer)}".encode(), origin)
+                for ev in nodes(t):
+                    if isinstance(ev, dict) and EVENT_KEYS <= ev.keys():
+                        d = next((tag[1] for tag in ev.get("tags", []) if isinstance(tag, list) and len(tag) > 1 and tag[0] == "d"), "")
+                        frames = [
+                            b"\x00" + compact(["EVENT", ev]).encode(),
+                            b"\x01" + compact(["REQ", "s", {"kinds": [30078], "#d": [d]}]).encode(),
+                            b"\x80" + compact({k: ev[k] for k in ("kind", "created_at", "tags", "content")}).encode(),
+                            b"\x3f" + compact(["REQ", "t", {"authors": [ev["pubkey"]], "limit": 1}, {"#t": ["openslots"]}]).encode(),
+                            b"\x00" + compact(["CLOSE", "s"]).encode(),
+                        ]
+                        seeds.add("relay_frames", b"\n".join(frames), origin)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=FUZZ / "corpus", help="corpus root (default: fuzz/corpus)")
@@ -557,6 +614,7 @@ def main():
     nip44_seeds(seeds)
     vector_seeds(seeds)
     structure_seeds(seeds)
+    protocol_seeds(seeds)
     seeds.write(args.out)
     for target in TARGETS:
         parts = [f"{n} from {o}" for (o, t), n in sorted(seeds.origin_counts.items()) if t == target]

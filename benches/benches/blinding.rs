@@ -12,6 +12,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use nostr::event::EventId;
 use openslots::Profile;
 use openslots::blinding;
+use openslots_benches::clock::{self, Clock};
 use openslots_benches::{SplitMix64, fixtures};
 use sha2::Sha256;
 use std::hint::black_box;
@@ -22,7 +23,7 @@ fn raw(key: &[u8; 32], message: &[u8]) -> String {
     hex::encode(mac.finalize().into_bytes())
 }
 
-fn bench_blinding(c: &mut Criterion) {
+fn bench_blinding(c: &mut Criterion<Clock>) {
     let mut rng = SplitMix64::new(6);
     let author = fixtures::keys(&mut rng).public_key();
     let room_event = EventId::from_byte_array(rng.bytes32());
@@ -68,5 +69,9 @@ fn bench_blinding(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_blinding);
+criterion_group! {
+    name = benches;
+    config = clock::criterion();
+    targets = bench_blinding
+}
 criterion_main!(benches);

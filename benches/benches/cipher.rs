@@ -22,6 +22,7 @@ use chacha20::ChaCha20;
 use chacha20::cipher::{KeyIvInit, StreamCipher};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use openslots::cipher::{self, ConversationKey};
+use openslots_benches::clock::{self, Clock};
 use openslots_benches::{filler, raw};
 use std::hint::black_box;
 
@@ -29,7 +30,7 @@ const SIZES: &[usize] = &[64, 1024, 16 * 1024, 65_535];
 const KEY: [u8; 32] = [0x42; 32];
 const NONCE: [u8; 32] = [0x24; 32];
 
-fn bench_cipher(c: &mut Criterion) {
+fn bench_cipher(c: &mut Criterion<Clock>) {
     let ours = ConversationKey::from_bytes(KEY);
     let theirs = nostr::nips::nip44::v2::ConversationKey::new(KEY);
     let nostr_b64 = base64_022::engine::general_purpose::STANDARD;
@@ -208,5 +209,9 @@ fn bench_cipher(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_cipher);
+criterion_group! {
+    name = benches;
+    config = clock::criterion();
+    targets = bench_cipher
+}
 criterion_main!(benches);

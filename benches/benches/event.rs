@@ -22,10 +22,11 @@ use nostr::event::Event;
 use openslots::Profile;
 use openslots::event::{self, RoomRef};
 use openslots::payload::ResponsePayload;
+use openslots_benches::clock::{self, Clock};
 use openslots_benches::fixtures::{self, NOW};
 use std::hint::black_box;
 
-fn bench_event(c: &mut Criterion) {
+fn bench_event(c: &mut Criterion<Clock>) {
     let secp = secp256k1::Secp256k1::new();
     let mut group = c.benchmark_group("event");
     for (name, profile) in [("v1", Profile::V1), ("v2", Profile::V2)] {
@@ -116,5 +117,9 @@ fn bench_event(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_event);
+criterion_group! {
+    name = benches;
+    config = clock::criterion();
+    targets = bench_event
+}
 criterion_main!(benches);

@@ -12,6 +12,7 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use jiff::civil::{Date, DateTime, Time};
 use jiff::tz::TimeZone;
 use openslots::grid;
+use openslots_benches::clock::{self, Clock};
 use std::hint::black_box;
 
 const SPANS: &[(&str, usize)] = &[("1d", 1), ("2w", 14), ("3m", 92), ("1y", 365)];
@@ -35,7 +36,7 @@ fn floor(dates: &[Date], zone: &TimeZone, start: Time, end: Time) -> Vec<i64> {
     out
 }
 
-fn bench_grid(c: &mut Criterion) {
+fn bench_grid(c: &mut Criterion<Clock>) {
     let zone = grid::parse_zone("Europe/Berlin").unwrap();
     let (start, end) = (
         grid::parse_time("09:00").unwrap(),
@@ -63,5 +64,9 @@ fn bench_grid(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_grid);
+criterion_group! {
+    name = benches;
+    config = clock::criterion();
+    targets = bench_grid
+}
 criterion_main!(benches);

@@ -11,6 +11,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use hkdf::Hkdf;
 use openslots::Profile;
 use openslots::kdf::{self, DeviceSecret, RoomKey};
+use openslots_benches::clock::{self, Clock};
 use openslots_benches::{SplitMix64, fixtures};
 use sha2::Sha256;
 use std::hint::black_box;
@@ -23,7 +24,7 @@ fn raw_hkdf(ikm: &[u8], salt: &[u8], info: &[u8]) -> [u8; 32] {
     okm
 }
 
-fn bench_kdf(c: &mut Criterion) {
+fn bench_kdf(c: &mut Criterion<Clock>) {
     let mut key = [0u8; 32];
     hex::decode_to_slice(fixtures::ROOM_KEY, &mut key).unwrap();
     let room_key = RoomKey::from_bytes(key);
@@ -64,5 +65,9 @@ fn bench_kdf(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_kdf);
+criterion_group! {
+    name = benches;
+    config = clock::criterion();
+    targets = bench_kdf
+}
 criterion_main!(benches);

@@ -15,6 +15,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use nostr::event::Event;
 use openslots::event;
 use openslots::lww;
+use openslots_benches::clock::{self, Clock};
 use openslots_benches::{SplitMix64, fixtures};
 use std::hint::black_box;
 
@@ -32,7 +33,7 @@ fn naive(events: &[Event]) -> HashMap<(u16, [u8; 32], &str), &Event> {
     best
 }
 
-fn bench_lww(c: &mut Criterion) {
+fn bench_lww(c: &mut Criterion<Clock>) {
     let mut rng = SplitMix64::new(7);
     let mut events = Vec::new();
     for a in 0..100u64 {
@@ -58,5 +59,9 @@ fn bench_lww(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_lww);
+criterion_group! {
+    name = benches;
+    config = clock::criterion();
+    targets = bench_lww
+}
 criterion_main!(benches);

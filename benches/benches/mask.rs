@@ -17,6 +17,7 @@ use criterion::{
     BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
 };
 use openslots::mask::{self, Mask};
+use openslots_benches::clock::{self, Clock};
 use openslots_benches::{floor, masks, naive};
 use std::hint::black_box;
 
@@ -26,7 +27,7 @@ const PARTICIPANTS: &[usize] = &[10, 100, 1_000];
 /// per iteration to be worth measuring.
 const NAIVE_LIMIT: usize = 20_000_000;
 
-fn codec(c: &mut Criterion) {
+fn codec(c: &mut Criterion<Clock>) {
     let mut group = c.benchmark_group("mask");
     for &n in SIZES {
         let room = masks::working_hours_room(n);
@@ -84,7 +85,7 @@ fn codec(c: &mut Criterion) {
     group.finish();
 }
 
-fn aggregation(c: &mut Criterion) {
+fn aggregation(c: &mut Criterion<Clock>) {
     let mut group = c.benchmark_group("mask");
     for &n in SIZES {
         let room = masks::working_hours_room(n);
@@ -120,5 +121,9 @@ fn aggregation(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, codec, aggregation);
+criterion_group! {
+    name = benches;
+    config = clock::criterion();
+    targets = codec, aggregation
+}
 criterion_main!(benches);

@@ -26,12 +26,13 @@ use openslots::cipher;
 use openslots::mask::{self, Mask};
 use openslots::payload::ResponsePayload;
 use openslots::resolution;
+use openslots_benches::clock::{self, Clock};
 use openslots_benches::fixtures::{self, NOW};
 use std::hint::black_box;
 
 const RESPONSES: &[usize] = &[100, 1_000];
 
-fn bench_resolution(c: &mut Criterion) {
+fn bench_resolution(c: &mut Criterion<Clock>) {
     let mut group = c.benchmark_group("resolution");
     // Iterations of tens of milliseconds: few, equal samples.
     group.sampling_mode(SamplingMode::Flat);
@@ -103,5 +104,9 @@ fn bench_resolution(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_resolution);
+criterion_group! {
+    name = benches;
+    config = clock::criterion();
+    targets = bench_resolution
+}
 criterion_main!(benches);

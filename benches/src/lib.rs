@@ -8,11 +8,14 @@
 //! holds what the benches share: deterministic inputs ([`SplitMix64`],
 //! [`masks`], [`fixtures`]), the baselines ([`floor`], [`naive`], [`raw`]) and
 //! the payload-size table ([`sizes`], printed by `cargo run -p
-//! openslots-benches --bin payload-sizes`). See `benches/README.md`.
+//! openslots-benches --bin payload-sizes`) and the clock the benches measure
+//! with ([`clock`]: wall time, or the thread's CPU time). See
+//! `benches/README.md`.
 //!
 //! Nothing here is random: every input comes from a fixed seed or from the
 //! spec's examples (spec §11.6), so runs are comparable.
 
+pub mod clock;
 pub mod fixtures;
 pub mod floor;
 pub mod masks;

@@ -62,7 +62,9 @@ impl Sizes {
         }
     }
 
-    fn cell(&self) -> String {
+    /// The table's cell: `plaintext / padded / content`, grouped by
+    /// thousands (`– / too large` past NIP-44's limit).
+    pub fn cell(&self) -> String {
         match self.content {
             Some(c) => format!(
                 "{} / {} / {}",
@@ -76,7 +78,7 @@ impl Sizes {
 }
 
 /// `12345` as `12,345`.
-fn group(n: usize) -> String {
+pub fn group(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {

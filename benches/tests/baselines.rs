@@ -1,8 +1,8 @@
 //! The baselines compute what the reference computes (a ratio against a
 //! baseline that does something else means nothing), the vectorised base64
 //! engine the reference uses is exactly as strict as the scalar one, and the
-//! payload-size table in `benches/README.md` is the one the reference
-//! produces today.
+//! payload-size table in `benches/README.md`, and the figures spec §10.5
+//! cites from it, are the ones the reference produces today.
 
 // Tests stop at the first surprise.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -110,4 +110,61 @@ fn readme_has_the_current_payload_size_table() {
         "benches/README.md's payload-size table is stale: replace it with the output of \
          `cargo run -p openslots-benches --bin payload-sizes`:\n{table}"
     );
+}
+
+/// Spec §10.5 cites the measured sizes: every row of its table (v1 room,
+/// v1 response content, v2 room, v2 response content at each span) and the
+/// largest rooms that fit 4 KiB and 64 KiB, as the reference measures them.
+#[test]
+fn spec_sizes_section_cites_the_measured_sizes() {
+    let spec = include_str!("../../spec/openslots.md");
+    let section = spec
+        .split("### 10.5 Sizes")
+        .nth(1)
+        .and_then(|rest| rest.split("\n### ").next())
+        .expect("spec/openslots.md has a section 10.5 Sizes");
+    let content = |s: &sizes::Sizes| sizes::group(s.content.expect("the payload fits NIP-44"));
+    for &(span, days) in sizes::SPANS {
+        // The sizes of masks do not depend on the share of slots set.
+        let row = sizes::row(span, days, 10).expect("the reference writes every payload");
+        let [v1_room, v1_response, v2_room, v2_response, _] = &row.sizes;
+        let want = format!(
+            "| {} | {} | {} | {} | {} |",
+            sizes::group(row.slots),
+            v1_room.cell(),
+            content(v1_response),
+            v2_room.cell(),
+            content(v2_response)
+        );
+        let line = section
+            .lines()
+            .find(|l| l.starts_with(&format!("| {span}")))
+            .unwrap_or_else(|| panic!("spec §10.5 has no row for {span}"));
+        assert!(
+            line.ends_with(&want),
+            "spec §10.5's row for {span} is stale:\n  spec:     {line}\n  measured: … {want}"
+        );
+    }
+    let slots = |profile, limit| sizes::largest_room(profile, limit).expect("rooms build");
+    let (v1_4k, v1_4k_event) = slots(openslots::Profile::V1, 4 * 1024);
+    let (v2_4k, v2_4k_event) = slots(openslots::Profile::V2, 4 * 1024);
+    let (v1_64k, _) = slots(openslots::Profile::V1, 64 * 1024);
+    // The spec says the limit falls at the same span for content and event.
+    assert_eq!((v1_4k, v2_4k), (v1_4k_event, v2_4k_event));
+    for (what, n) in [
+        ("v1, 4 KiB", v1_4k),
+        ("v2, 4 KiB", v2_4k),
+        ("v1, 64 KiB", v1_64k),
+    ] {
+        let cited = format!("{} slots", sizes::group(n));
+        assert!(
+            section.contains(&cited),
+            "spec §10.5 does not cite the largest room ({what}): {cited}"
+        );
+        let refused = sizes::group(n + 1);
+        assert!(
+            what.ends_with("64 KiB") || section.contains(&refused),
+            "spec §10.5 does not say the room of {refused} slots ({what}) is refused"
+        );
+    }
 }

@@ -11,12 +11,14 @@
 //! the request it happened on with the child's standard error, and a new
 //! child is started (with a new handshake) for the requests that follow.
 //! Nothing the child writes or does can block the harness past the time
-//! limit: standard output and standard error are read on their own threads
-//! into bounded buffers.
+//! limit: standard input is written, and standard output and standard
+//! error are read, on threads of their own (output into bounded buffers), so
+//! a child that stops reading or writing costs one time limit.
 
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel, sync_channel};
+
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
@@ -270,14 +272,36 @@ enum Line {
 
 struct Session {
     child: Child,
-    stdin: BufWriter<ChildStdin>,
+    /// Lines for the writer thread, which owns the child's standard input:
+    /// a child that stops reading blocks that thread, never the harness.
+    stdin: Sender<Vec<u8>>,
     lines: Receiver<Line>,
     stderr: Arc<Mutex<Vec<u8>>>,
     stderr_done: Receiver<()>,
     timed_out: bool,
+    closed: bool,
 }
 
 impl Session {
+    /// Ends the session after a failure: the failure with the child's exit
+    /// status (when it had exited by itself) and its standard error.
+    fn fail(mut self, reason: String) -> Broken {
+        if self.closed {
+            // Standard output closed: the child is exiting. Its standard
+            // error closes when it has; then its status is there to read.
+            let _ = self.stderr_done.recv_timeout(Duration::from_millis(200));
+        }
+        let exited = match self.child.try_wait() {
+            Ok(Some(status)) => format!(" [adapter {status}]"),
+            _ => String::new(),
+        };
+        let stderr = self.kill();
+        Broken {
+            reason: format!("{reason}{exited}"),
+            stderr,
+        }
+    }
+
     /// Kills the child and reaps it; gives its standard error.
     fn kill(mut self) -> String {
         let _ = self.child.kill();
@@ -401,11 +425,12 @@ impl Process {
         });
         Ok(Session {
             child,
-            stdin: BufWriter::with_capacity(1 << 16, stdin),
+            stdin: writer(stdin),
             lines,
             stderr,
             stderr_done,
             timed_out: false,
+            closed: false,
         })
     }
 
@@ -413,6 +438,7 @@ impl Process {
     fn read(&self, s: &mut Session) -> Result<String, String> {
         let r = s.lines.recv_timeout(self.timeout);
         s.timed_out = matches!(r, Err(RecvTimeoutError::Timeout));
+        s.closed = matches!(r, Ok(Line::End) | Err(RecvTimeoutError::Disconnected));
         match r {
             Ok(Line::Text(t)) => Ok(t),
             Ok(Line::TooLong) => Err(format!(
@@ -433,23 +459,14 @@ impl Process {
     fn handshake(&mut self) -> Result<Hello, Broken> {
         let mut s = self.spawn()?;
         let hello = json!({"id": 0, "op": "hello", "protocol": PROTOCOL});
-        let sent = writeln!(s.stdin, "{hello}").and_then(|()| s.stdin.flush());
-        if let Err(e) = sent {
-            let stderr = s.kill();
-            return Err(Broken {
-                reason: format!("cannot write the handshake: {e}"),
-                stderr,
-            });
+        if s.stdin.send(line_of(&hello)).is_err() {
+            return Err(s.fail(
+                "cannot write the handshake: the adapter's standard input is closed".into(),
+            ));
         }
         let line = match self.read(&mut s) {
             Ok(l) => l,
-            Err(reason) => {
-                let stderr = s.kill();
-                return Err(Broken {
-                    reason: format!("handshake: {reason}"),
-                    stderr,
-                });
-            }
+            Err(reason) => return Err(s.fail(format!("handshake: {reason}"))),
         };
         let parsed = serde_json::from_str::<Value>(&line)
             .map_err(|e| format!("handshake: the answer is not JSON ({e}): {}", clip(&line)))
@@ -459,10 +476,7 @@ impl Process {
                 self.session = Some(s);
                 Ok(h)
             }
-            Err(reason) => {
-                let stderr = s.kill();
-                Err(Broken { reason, stderr })
-            }
+            Err(reason) => Err(s.fail(reason)),
         }
     }
 
@@ -471,6 +485,39 @@ impl Process {
         self.notes.push(format!("adapter restarted after: {why}"));
         self.handshake().map(|_| ())
     }
+}
+
+/// Starts the thread that writes to the child's standard input: it writes
+/// what it is sent and flushes when nothing more is waiting, and ends when
+/// the child stops accepting input or the session drops its sender (which
+/// closes the child's standard input).
+fn writer(stdin: ChildStdin) -> Sender<Vec<u8>> {
+    let (tx, rx) = channel::<Vec<u8>>();
+    thread::spawn(move || {
+        let mut w = BufWriter::with_capacity(1 << 16, stdin);
+        while let Ok(mut line) = rx.recv() {
+            loop {
+                if w.write_all(&line).is_err() {
+                    return;
+                }
+                match rx.try_recv() {
+                    Ok(more) => line = more,
+                    Err(_) => break,
+                }
+            }
+            if w.flush().is_err() {
+                return;
+            }
+        }
+    });
+    tx
+}
+
+/// A request as one line.
+fn line_of(v: &Value) -> Vec<u8> {
+    let mut bytes = v.to_string().into_bytes();
+    bytes.push(b'\n');
+    bytes
 }
 
 /// A line cut for a message.
@@ -519,23 +566,17 @@ impl Transport for Process {
             // Ids of the in-flight requests: first_id + (i - base).
             let mut failure: Option<String> = None;
             while answers.len() < requests.len() && failure.is_none() {
-                // Write ahead up to the pipeline depth.
-                let mut wrote = false;
+                // Write ahead up to the pipeline depth, as one burst.
+                let mut burst = Vec::new();
                 while next < requests.len() && next - answers.len() < PIPELINE_DEPTH {
                     let mut r = requests[next].clone();
                     r["id"] = json!(first_id + (next - base) as u64);
-                    if let Err(e) = writeln!(s.stdin, "{r}") {
-                        failure = Some(format!("cannot write to the adapter: {e}"));
-                        break;
-                    }
+                    burst.extend_from_slice(&line_of(&r));
                     next += 1;
-                    wrote = true;
                 }
-                if failure.is_some() {
-                    break;
-                }
-                if wrote && let Err(e) = s.stdin.flush() {
-                    failure = Some(format!("cannot write to the adapter: {e}"));
+                if !burst.is_empty() && s.stdin.send(burst).is_err() {
+                    failure =
+                        Some("cannot write to the adapter: its standard input is closed".into());
                     break;
                 }
                 let want = first_id + (answers.len() - base) as u64;
@@ -573,11 +614,7 @@ impl Transport for Process {
             match failure {
                 None => self.session = Some(s),
                 Some(reason) => {
-                    let stderr = s.kill();
-                    answers.push(Err(Broken {
-                        reason: reason.clone(),
-                        stderr,
-                    }));
+                    answers.push(Err(s.fail(reason.clone())));
                     // Requests written after the failed one are sent again.
                     next = answers.len();
                     if self.timeouts >= MAX_CONSECUTIVE_TIMEOUTS {

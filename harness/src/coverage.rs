@@ -3,9 +3,10 @@
 //!
 //! A requirement that data can test (`vectors`) must have at least one vector
 //! case; one whose text names an error code can fail, so it must have at
-//! least one valid and one invalid (or acceptable) case. Requirements tested
-//! by scenarios or by review are listed with their reason and the tests that
-//! name them.
+//! least one valid and one invalid (or acceptable) case. A requirement
+//! tested by the relay suite must have at least one check in
+//! [`crate::relay::CHECKS`]. Requirements tested by scenarios or by review
+//! are listed with their reason and the tests that name them.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -34,6 +35,8 @@ pub struct Coverage {
     pub cases: Vec<CaseRef>,
     /// Test files (relative paths) naming it.
     pub tests: Vec<String>,
+    /// Checks of the relay suite that enforce it.
+    pub relay_checks: Vec<&'static str>,
     /// Whether its text names an error code, so that it can fail.
     pub can_fail: bool,
 }
@@ -54,6 +57,9 @@ impl Coverage {
 
     /// Why the coverage falls short, if it does.
     pub fn gap(&self) -> Option<String> {
+        if self.requirement.testability == Testability::RelaySuite && self.relay_checks.is_empty() {
+            return Some("no relay suite check".into());
+        }
         if self.requirement.testability != Testability::Vectors {
             return None;
         }
@@ -160,9 +166,23 @@ pub fn compute(requirements: &[Requirement], root: &Path) -> Result<Vec<Coverage
                 .any(|c| r.text.contains(&format!("`{}`", c.as_str()))),
             cases: by_req.remove(&r.id).unwrap_or_default(),
             tests: tests_by_req.remove(&r.id).unwrap_or_default(),
+            relay_checks: crate::relay::CHECKS
+                .iter()
+                .filter(|c| c.requirement == r.id)
+                .map(|c| c.id)
+                .collect(),
             requirement: r.clone(),
         })
         .collect())
+}
+
+/// Requirements that relay suite checks name but the spec does not define.
+pub fn unknown_relay_check_ids(requirements: &[Requirement]) -> Vec<&'static str> {
+    crate::relay::CHECKS
+        .iter()
+        .map(|c| c.requirement)
+        .filter(|id| !requirements.iter().any(|r| r.id == *id))
+        .collect()
 }
 
 /// IDs that vector cases name but the spec does not define.
@@ -221,6 +241,9 @@ pub fn check(spec: &Path) -> crate::report::Run {
                     row.valid(),
                     row.invalid()
                 );
+            }
+            (Testability::RelaySuite, None) => {
+                case.message = format!("relay suite checks: {}", row.relay_checks.join(", "));
             }
             (other, None) => {
                 case.status = Status::Skip;

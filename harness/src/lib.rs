@@ -7,11 +7,15 @@
 //! are tracked in an expected-failures file ([`expected`]).
 //! [`requirements`] reads the normative requirements out of the spec and
 //! [`coverage`] is the traceability view, also run as a check.
+//!
+//! [`relay`] is the relay conformance suite (spec §18): it connects to a
+//! relay as a client and checks the `OS-RELAY-*` requirements.
 
 pub mod adapter;
 pub mod coverage;
 pub mod expected;
 pub mod progress;
+pub mod relay;
 pub mod report;
 pub mod requirements;
 pub mod scenario;

@@ -1,8 +1,10 @@
 //! `openslots-harness`: the conformance harness's command line.
 //!
 //! `run` checks everything the kit can check (a list of parts: the vector
-//! suites, then coverage), against the reference in process unless told
-//! otherwise; `vectors` runs the vector suites alone; `coverage` is the
+//! suites, then coverage, then the relay suite against the well-behaved
+//! mock relay), against the reference in process unless told otherwise;
+//! `vectors` runs the vector suites alone; `relay` runs the relay suite
+//! against a relay; `coverage` is the
 //! traceability view; `requirements` lists the spec's requirements.
 //! Exit status: 0 when everything passed, 1 when a check failed, 2 when
 //! the harness could not do what it was asked.
@@ -30,7 +32,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Everything the kit checks (the vector suites, then coverage), against
+    /// Everything the kit checks (the vector suites, coverage, the relay
+    /// suite against the well-behaved mock relay), against
     /// the reference implementation in process unless `--adapter` is given.
     Run {
         #[command(flatten)]
@@ -76,6 +79,17 @@ enum Command {
         /// Only requirements whose ID starts with this prefix.
         #[arg(long)]
         prefix: Option<String>,
+    },
+    /// The relay suite (spec §18): connect to a relay as a client and check
+    /// every OS-RELAY requirement. Exit status 1 if a check fails.
+    Relay {
+        /// The relay's URL, `ws://HOST:PORT`.
+        url: String,
+        /// Bound of every single wait, in seconds.
+        #[arg(long, default_value_t = 5)]
+        timeout: u64,
+        #[command(flatten)]
+        output: Output,
     },
 }
 
@@ -145,10 +159,13 @@ enum Part {
     Client,
     /// Coverage of the spec's requirements by vectors and tests.
     Coverage,
+    /// The relay suite (spec §18): against the relay `relay` names, or
+    /// else against the well-behaved scripted mock relay.
+    Relay,
 }
 
 /// What `run` checks, in order.
-const RUN_PARTS: &[Part] = &[Part::Vectors, Part::Client, Part::Coverage];
+const RUN_PARTS: &[Part] = &[Part::Vectors, Part::Client, Part::Coverage, Part::Relay];
 
 fn transport(target: &Target) -> Result<Box<dyn Transport>, String> {
     match &target.adapter {
@@ -186,6 +203,7 @@ fn check(
     filter: &FilterArgs,
     output: &Output,
     spec: &Path,
+    relay: Option<&str>,
 ) -> Result<bool, String> {
     let filter = Filter {
         suites: filter.suites.clone(),
@@ -218,10 +236,20 @@ fn check(
                 )
             }
             Part::Coverage => filtered(coverage::check(spec), &filter),
+            Part::Relay => filtered(
+                openslots_harness::relay::part(relay, target.timeout),
+                &filter,
+            ),
         };
         if !run.suites.is_empty() || run.error.is_some() || filter.is_empty() {
             report.runs.push(run);
         }
+    }
+    if !filter.is_empty()
+        && report.totals().total == 0
+        && report.runs.iter().all(|r| r.error.is_none())
+    {
+        return Err("the filters select no case (check --suite, --case and --requirement)".into());
     }
     if let (Some(ef), Some(path)) = (expected, &output.expected_failures) {
         let ef = if output.update_expected_failures {
@@ -304,6 +332,9 @@ fn run_coverage(spec: &Path, prefix: Option<&str>) -> Result<bool, String> {
         if let requirements::Testability::Review(reason) = &r.testability {
             println!("    review: {reason}");
         }
+        if !row.relay_checks.is_empty() {
+            println!("    relay suite: {}", row.relay_checks.join(", "));
+        }
         if !row.tests.is_empty() {
             println!("    tests: {}", row.tests.join(", "));
         }
@@ -338,12 +369,42 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Client(args) => scenario::cli::client(&args),
         Command::MockRelay(args) => scenario::cli::mock_relay(&args),
+        Command::Relay { url, .. } if !url.starts_with("ws://") => {
+            eprintln!("error: {url:?} is not a ws:// URL");
+            ExitCode::from(2)
+        }
+        Command::Relay {
+            url,
+            timeout,
+            output,
+        } => exit(
+            check(
+                &[Part::Relay],
+                &Target {
+                    adapter: None,
+                    in_process: true,
+                    timeout: timeout as f64,
+                },
+                &FilterArgs {
+                    suites: vec![],
+                    cases: vec![],
+                    requirements: vec![],
+                },
+                &output,
+                Path::new(DEFAULT_SPEC),
+                Some(&url),
+            ),
+            "relay",
+        ),
         Command::Run {
             target,
             filter,
             output,
             spec,
-        } => exit(check(RUN_PARTS, &target, &filter, &output, &spec), "run"),
+        } => exit(
+            check(RUN_PARTS, &target, &filter, &output, &spec, None),
+            "run",
+        ),
         Command::Vectors {
             target,
             filter,
@@ -355,6 +416,7 @@ fn main() -> ExitCode {
                 &filter,
                 &output,
                 Path::new(DEFAULT_SPEC),
+                None,
             ),
             "vectors",
         ),

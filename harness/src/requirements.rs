@@ -8,7 +8,7 @@
 //!
 //! where `class` is `client`, `crypto` or `relay` (or several, comma
 //! separated), `profiles` is `v1`, `v2` or `v1, v2`, and `test` is
-//! `vectors`, `scenario` or `review: <reason>`.
+//! `vectors`, `scenario`, `relay suite` or `review: <reason>`.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -21,6 +21,8 @@ pub enum Testability {
     Vectors,
     /// A scenario against the mock relay checks it.
     Scenario,
+    /// The relay suite checks it against a running relay (spec §18).
+    RelaySuite,
     /// Nothing automatic can; a reviewer checks it, for the reason given.
     Review(String),
 }
@@ -170,6 +172,7 @@ pub fn parse(markdown: &str) -> Result<Vec<Requirement>, SpecFormatError> {
         let testability = match *test {
             "vectors" => Testability::Vectors,
             "scenario" => Testability::Scenario,
+            "relay suite" => Testability::RelaySuite,
             t => match t.strip_prefix("review:") {
                 Some(reason) if !reason.trim().is_empty() => {
                     Testability::Review(reason.trim().to_owned())
@@ -241,6 +244,7 @@ impl fmt::Display for Testability {
         match self {
             Self::Vectors => f.write_str("vectors"),
             Self::Scenario => f.write_str("scenario"),
+            Self::RelaySuite => f.write_str("relay suite"),
             Self::Review(reason) => write!(f, "review: {reason}"),
         }
     }
@@ -290,6 +294,12 @@ mod tests {
             Testability::Review("zeroization".into())
         );
         assert_eq!(reqs[1].level, "SHOULD");
+        let relay =
+            parse("- **OS-RELAY-4** (relay; v1, v2; relay suite) A relay SHOULD honour `limit`.")
+                .unwrap();
+        assert_eq!(relay[0].testability, Testability::RelaySuite);
+        assert_eq!(relay[0].testability.to_string(), "relay suite");
+        assert_eq!(relay[0].classes, vec!["relay"]);
     }
 
     #[test]
@@ -308,6 +318,10 @@ mod tests {
         ));
         assert!(matches!(
             parse("- **OS-LINK-1** (client; v1; review:) MUST"),
+            Err(SpecFormatError::BadAttributes { .. })
+        ));
+        assert!(matches!(
+            parse("- **OS-RELAY-1** (relay; v1; relay-suite) MUST"),
             Err(SpecFormatError::BadAttributes { .. })
         ));
         assert!(matches!(

@@ -33,6 +33,8 @@ pub struct VectorCase {
     pub error: Option<String>,
     /// What the case expects.
     pub result: Verdict,
+    /// Values computed on the way (for SHOULD-level checks).
+    pub intermediate: Option<Value>,
 }
 
 type AnyFile = VectorFile<Value, Value, Value>;
@@ -58,6 +60,7 @@ pub fn load() -> Result<Vec<(String, Vec<VectorCase>)>, String> {
                 expected: c.expected.clone(),
                 error: c.error.clone(),
                 result: c.result,
+                intermediate: c.intermediate.clone(),
             })
             .collect();
         out.push((file.suite.clone(), cases));
@@ -106,16 +109,61 @@ pub fn expected_response(c: &VectorCase) -> Value {
     }
 }
 
+/// JSON equality, numbers compared by value (`1` equals `1.0`).
+pub fn json_eq(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            x == y
+                || match (x.as_i64(), y.as_i64(), x.as_u64(), y.as_u64()) {
+                    (Some(p), Some(q), _, _) => p == q,
+                    (_, _, Some(p), Some(q)) => p == q,
+                    _ => x.as_f64().is_some() && x.as_f64() == y.as_f64(),
+                }
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_eq(p, q))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
 /// The members of `expected` that `got` lacks or has with another value.
 fn differing(expected: &Value, got: &Value) -> Vec<String> {
     match (expected.as_object(), got.as_object()) {
         (Some(e), Some(g)) => e
             .iter()
-            .filter(|(k, v)| g.get(k.as_str()) != Some(v))
+            .filter(|(k, v)| !g.get(k.as_str()).is_some_and(|w| json_eq(v, w)))
             .map(|(k, _)| k.clone())
             .collect(),
         _ => vec!["(the whole value)".to_owned()],
     }
+}
+
+/// OS-ADAPTER-11: the rejections and superseded versions of `resolve`, when
+/// the adapter gives them, against the vectors' `intermediate`.
+fn should_resolve(c: &VectorCase, ok: &Value) -> Option<String> {
+    if c.op != "resolve" {
+        return None;
+    }
+    let inter = c.intermediate.as_ref()?;
+    let differ: Vec<&str> = ["rejected", "superseded"]
+        .into_iter()
+        .filter(|k| match (ok.get(*k), inter.get(*k)) {
+            (Some(got), Some(want)) => !json_eq(got, want),
+            _ => false,
+        })
+        .collect();
+    (!differ.is_empty()).then(|| {
+        format!(
+            "the resolved room is right, but {} differs from the vectors' intermediate (OS-ADAPTER-11, SHOULD)",
+            differ.join(" and ")
+        )
+    })
 }
 
 /// The response without its id, as shown in reports.
@@ -174,6 +222,13 @@ pub fn judge(c: &VectorCase, answer: &Answer) -> Case {
         let diff = differing(&expected, ok);
         if diff.is_empty() {
             out.status = Status::Pass;
+            if let Some(w) = should_resolve(c, ok) {
+                out.status = Status::Warn;
+                out.message = w;
+                if let Some(i) = &c.intermediate {
+                    out.expected = Some(json!({"ok": c.expected, "intermediate": i}));
+                }
+            }
         } else if c.result == Verdict::Acceptable {
             out.message = format!(
                 "expected the value or error {want_code}; the value differs in {}",
@@ -330,6 +385,28 @@ pub fn run(transport: &mut dyn Transport, filter: &Filter, progress: &mut dyn Pr
         run.notes.extend(transport.take_notes());
     }
     progress.finish();
+    run.notes = counted(std::mem::take(&mut run.notes));
     run.duration_ms = started.elapsed().as_millis() as u64;
     run
+}
+
+/// Notes in first-seen order, each repeated one once with its count.
+fn counted(notes: Vec<String>) -> Vec<String> {
+    let mut order: Vec<(String, usize)> = Vec::new();
+    for n in notes {
+        match order.iter_mut().find(|(m, _)| *m == n) {
+            Some((_, k)) => *k += 1,
+            None => order.push((n, 1)),
+        }
+    }
+    order
+        .into_iter()
+        .map(|(n, k)| {
+            if k == 1 {
+                n
+            } else {
+                format!("{n} ({k} times)")
+            }
+        })
+        .collect()
 }

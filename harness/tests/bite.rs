@@ -274,6 +274,27 @@ fn a_hang_on_every_request_of_an_operation_is_bounded() {
 }
 
 #[test]
+fn a_hang_that_stops_reading_large_requests_cannot_block_the_harness() {
+    // The encrypt cases carry plaintexts up to 65536 bytes: more than a pipe
+    // holds, so writing ahead to an adapter that stopped reading would block.
+    let o = broken(
+        "--op encrypt hang",
+        &["--timeout", "0.3", "--suite", "encryption"],
+    );
+    assert_eq!(o.code, 1);
+    let want: BTreeSet<String> = cases("encryption")
+        .into_iter()
+        .filter(|(_, op, ..)| op == "encrypt")
+        .map(|(id, ..)| id)
+        .collect();
+    assert_eq!(with_status(&o.report, "fail"), want);
+    assert_eq!(
+        with_status(&o.report, "pass").len(),
+        cases("encryption").len() - want.len()
+    );
+}
+
+#[test]
 fn malformed_json_is_a_clear_failure() {
     let input = input_of("grid", "grid/2");
     let o = broken(
@@ -336,6 +357,35 @@ fn an_unsupported_answer_is_skipped_not_passed() {
         case(&all_cases(&o.report), want.iter().next().unwrap())["message"],
         "unsupported: not implemented here"
     );
+}
+
+#[test]
+fn a_should_level_difference_is_a_warning_not_a_failure() {
+    let o = broken("--op resolve clear-superseded", &[]);
+    assert_eq!(o.code, 0, "{}", o.report);
+    let want: BTreeSet<String> = ["lww", "resolution"]
+        .iter()
+        .flat_map(|s| cases(s))
+        .filter(|(.., c)| {
+            c["intermediate"]["superseded"]
+                .as_array()
+                .is_some_and(|a| !a.is_empty())
+                && c["result"] == "valid"
+        })
+        .map(|(id, ..)| id)
+        .collect();
+    assert!(!want.is_empty());
+    assert_eq!(with_status(&o.report, "warn"), want);
+    let all = all_cases(&o.report);
+    let msg = case(&all, want.iter().next().unwrap())["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        msg.contains("superseded differs") && msg.contains("OS-ADAPTER-11"),
+        "{msg}"
+    );
+    assert_eq!(o.report["totals"]["pass"], total_cases() - want.len());
 }
 
 #[test]

@@ -82,7 +82,7 @@ fn every_id_the_spec_mentions_is_defined() {
         .map(|r| r.id)
         .collect();
     // Areas reserved for later sections are mentioned but not yet defined.
-    let reserved = ["OS-WRAP-", "OS-RELAY-"];
+    let reserved = ["OS-WRAP-"];
     let unknown: BTreeSet<String> = requirements::mentioned_ids(&text)
         .into_iter()
         .filter(|id| !defined.contains(id) && !reserved.iter().any(|r| id.starts_with(r)))
@@ -139,4 +139,66 @@ fn traceability_has_no_gap() {
             .unwrap()
             .is_empty()
     );
+    assert!(openslots_harness::coverage::unknown_relay_check_ids(&reqs).is_empty());
+}
+
+/// Every requirement of class `relay` is tested by the relay suite, and
+/// every relay suite check's level is the level of its requirement.
+#[test]
+fn relay_requirements_and_checks_agree() {
+    use openslots_harness::relay::{CHECKS, Level};
+    let reqs = requirements::parse(&spec_text()).unwrap();
+    let relay: Vec<_> = reqs
+        .iter()
+        .filter(|r| r.classes.iter().any(|c| c == "relay"))
+        .collect();
+    assert!(relay.len() >= 10, "only {} relay requirements", relay.len());
+    for r in &relay {
+        assert_eq!(r.area, "RELAY", "{}", r.id);
+        assert_eq!(r.testability, Testability::RelaySuite, "{}", r.id);
+        let checks: Vec<_> = CHECKS.iter().filter(|c| c.requirement == r.id).collect();
+        assert!(!checks.is_empty(), "{} has no relay suite check", r.id);
+        let level = match r.level.as_str() {
+            "MUST" | "MUST NOT" => Level::Must,
+            "SHOULD" | "SHOULD NOT" => Level::Should,
+            other => panic!("{}: level {other}", r.id),
+        };
+        for c in checks {
+            assert_eq!(
+                c.level, level,
+                "{} is {} but {} says {level}",
+                c.id, c.level, r.id
+            );
+        }
+    }
+}
+
+/// Appendix A lists every requirement once, with the class, profiles and
+/// test method its definition gives.
+#[test]
+fn appendix_a_matches_the_definitions() {
+    let text = spec_text();
+    let start = text.find("## Appendix A.").unwrap();
+    let end = start + text[start..].find("\n## Appendix B.").unwrap();
+    let rows: Vec<Vec<String>> = text[start..end]
+        .lines()
+        .filter(|l| l.starts_with("| OS-"))
+        .map(|l| {
+            l.split(" | ")
+                .map(|c| c.trim_matches(['|', ' ']).to_owned())
+                .collect()
+        })
+        .collect();
+    let reqs = requirements::parse(&text).unwrap();
+    assert_eq!(rows.len(), reqs.len(), "Appendix A has {} rows", rows.len());
+    for (row, r) in rows.iter().zip(&reqs) {
+        assert_eq!(row[0], r.id);
+        assert_eq!(row[2], r.classes.join(", "), "{}", r.id);
+        assert_eq!(row[3], r.profiles.join(", "), "{}", r.id);
+        let method = match &r.testability {
+            Testability::Review(_) => "review".to_owned(),
+            t => t.to_string(),
+        };
+        assert_eq!(row[4], method, "{}", r.id);
+    }
 }

@@ -44,7 +44,9 @@ pub enum Output {
     Disconnect,
     /// Offer this newly stored event to every open subscription of every
     /// connection of this relay (including this one), via
-    /// [`RelayState::live_event`].
+    /// [`RelayState::live_event`]. It comes before the publisher's `OK`, so
+    /// that once a client has seen the `OK`, every connection already has
+    /// the event queued.
     Broadcast(SharedEvent),
 }
 
@@ -685,14 +687,14 @@ impl RelayState {
         }
         let event = Arc::new(event);
         if is_ephemeral_kind(event.kind) {
-            out.push(self.ok(&id, true, "", empty_id));
             out.push(Output::Broadcast(event));
+            out.push(self.ok(&id, true, "", empty_id));
             return;
         }
         match self.store.insert(event.clone()) {
             Insert::Stored | Insert::Replaced(_) => {
-                out.push(self.ok(&id, true, "", empty_id));
                 out.push(Output::Broadcast(event));
+                out.push(self.ok(&id, true, "", empty_id));
             }
             Insert::Duplicate => {
                 out.push(self.ok(&id, true, "duplicate: already have this event", empty_id));

@@ -32,7 +32,7 @@ use crate::script::ScriptEvent;
 
 /// A fault, its scope and an optional cap on how often it fires.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, try_from = "FaultRuleJson")]
 pub struct FaultRule {
     /// Which connections, subscriptions and events the rule applies to;
     /// empty means everything.
@@ -43,6 +43,58 @@ pub struct FaultRule {
     /// Fire at most this many times (see the module doc); absent means always.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_hits: Option<u64>,
+}
+
+/// The JSON form of a rule, read strictly: serde's `deny_unknown_fields`
+/// does not reach the unit variants of an internally tagged enum, so they
+/// are checked here.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FaultRuleJson {
+    #[serde(default)]
+    when: When,
+    fault: serde_json::Value,
+    #[serde(default)]
+    max_hits: Option<u64>,
+}
+
+/// Faults and triggers without members besides their tag.
+const UNIT_FAULTS: &[&str] = &[
+    "reorder",
+    "withhold",
+    "serve_expired",
+    "accept_without_storing",
+    "ignore_publish",
+    "ok_empty_id",
+    "disconnect_on_publish",
+    "no_eose",
+];
+
+impl TryFrom<FaultRuleJson> for FaultRule {
+    type Error = String;
+    fn try_from(json: FaultRuleJson) -> Result<Self, String> {
+        let kind = json
+            .fault
+            .get("type")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default();
+        let members = json.fault.as_object().map_or(0, serde_json::Map::len);
+        if UNIT_FAULTS.contains(&kind) && members != 1 {
+            return Err(format!("fault `{kind}` takes no member besides `type`"));
+        }
+        if let Some(until) = json.fault.get("until")
+            && until.get("on").and_then(serde_json::Value::as_str) == Some("after_eose")
+            && until.as_object().map_or(0, serde_json::Map::len) != 1
+        {
+            return Err("trigger `after_eose` takes no member besides `on`".into());
+        }
+        let fault: Fault = serde_json::from_value(json.fault).map_err(|e| e.to_string())?;
+        Ok(Self {
+            when: json.when,
+            fault,
+            max_hits: json.max_hits,
+        })
+    }
 }
 
 impl FaultRule {
@@ -245,7 +297,7 @@ pub enum RawFrame {
         /// The text.
         text: String,
     },
-    /// A text frame `["NOTICE","xxx…"]` of exactly `bytes` bytes (at least 14).
+    /// A text frame `["NOTICE","xxx…"]` of exactly `bytes` bytes (13 at least).
     Oversize {
         /// Total frame length in bytes.
         bytes: u64,
@@ -258,7 +310,7 @@ pub enum RawFrame {
 }
 
 impl RawFrame {
-    /// The oversize NOTICE text of `bytes` bytes (at least the 14 bytes of
+    /// The oversize NOTICE text of `bytes` bytes (at least the 13 bytes of
     /// `["NOTICE",""]` plus padding).
     pub fn oversize_text(bytes: u64) -> String {
         let pad = usize::try_from(bytes.saturating_sub(13)).unwrap_or(usize::MAX >> 1);

@@ -161,8 +161,8 @@ impl Default for Limits {
 ///
 /// JSON: `{"rule": "<code>"}`, with `"tag": "<letter>"` for
 /// `ignores_tag_filter`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "rule", rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Breakage {
     /// Keeps every version of a replaceable or addressable event, all served.
@@ -254,5 +254,43 @@ impl Breakage {
             Self::Nip11LimitLargerThanEnforced,
             Self::NoNip11,
         ]
+    }
+}
+
+impl<'de> Deserialize<'de> for Breakage {
+    /// Strict reading: `{"rule": <code>}`, plus `"tag": "<one ASCII
+    /// letter>"` for `ignores_tag_filter`, and no other member.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = Value::deserialize(deserializer)?;
+        let obj = value
+            .as_object()
+            .ok_or_else(|| D::Error::custom("a breakage is a JSON object"))?;
+        let rule = obj
+            .get("rule")
+            .and_then(Value::as_str)
+            .ok_or_else(|| D::Error::custom("a breakage needs a `rule` string"))?;
+        if rule == "ignores_tag_filter" {
+            if obj.len() != 2 {
+                return Err(D::Error::custom(
+                    "`ignores_tag_filter` takes exactly the members `rule` and `tag`",
+                ));
+            }
+            let tag = obj.get("tag").and_then(Value::as_str).unwrap_or_default();
+            let mut chars = tag.chars();
+            return match (chars.next(), chars.next()) {
+                (Some(c), None) if c.is_ascii_alphabetic() => Ok(Self::IgnoresTagFilter { tag: c }),
+                _ => Err(D::Error::custom("`tag` must be one ASCII letter")),
+            };
+        }
+        if obj.len() != 1 {
+            return Err(D::Error::custom(format!(
+                "breakage `{rule}` takes no member besides `rule`"
+            )));
+        }
+        Self::all()
+            .into_iter()
+            .find(|b| b.code() == rule && !matches!(b, Self::IgnoresTagFilter { .. }))
+            .ok_or_else(|| D::Error::custom(format!("unknown breakage `{rule}`")))
     }
 }

@@ -390,20 +390,12 @@ async fn websocket(stream: Prefixed, shared: Arc<Shared>) {
     let mut clock = shared.clock.subscribe();
     let mut wake = shared.wake.subscribe();
     loop {
+        // Biased: live events and clock or trigger changes that happened
+        // before a client frame arrived are handled before that frame, so a
+        // client that saw its `OK` (or moved the clock) and then sends a frame
+        // observes them in order.
         let outputs = tokio::select! {
-            message = ws.next() => {
-                let now = shared.clock.now();
-                match message {
-                    Some(Ok(Message::Text(text))) => {
-                        shared.lock().handle_frame(&mut session, ClientFrame::Text(text.as_str()), now)
-                    }
-                    Some(Ok(Message::Binary(bytes))) => {
-                        shared.lock().handle_frame(&mut session, ClientFrame::Binary(&bytes), now)
-                    }
-                    Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
-                    Some(Ok(_)) => Vec::new(),
-                }
-            }
+            biased;
             received = live.recv() => match received {
                 Ok(event) => {
                     let now = shared.clock.now();
@@ -419,6 +411,19 @@ async fn websocket(stream: Prefixed, shared: Arc<Shared>) {
             () = changed_or_pending(&mut wake) => {
                 let now = shared.clock.now();
                 shared.lock().due(&mut session, now)
+            }
+            message = ws.next() => {
+                let now = shared.clock.now();
+                match message {
+                    Some(Ok(Message::Text(text))) => {
+                        shared.lock().handle_frame(&mut session, ClientFrame::Text(text.as_str()), now)
+                    }
+                    Some(Ok(Message::Binary(bytes))) => {
+                        shared.lock().handle_frame(&mut session, ClientFrame::Binary(&bytes), now)
+                    }
+                    Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
+                    Some(Ok(_)) => Vec::new(),
+                }
             }
         };
         let mut drop_now = false;

@@ -427,3 +427,53 @@ async fn scope_by_connection_and_subscription() {
         vec![hex_id(&ev[0]), hex_id(&ev[1]), hex_id(&ev[2])]
     );
 }
+
+#[tokio::test]
+async fn live_events_are_delayed_duplicated_and_capped_by_max_hits() {
+    let script = Script::well_behaved("live")
+        .with_fault(FaultRule::matching(
+            filter(json!({"#d": ["slow"]})),
+            Fault::Delay {
+                until: Trigger::ClockAfter { seconds: 10 },
+            },
+        ))
+        .with_fault(
+            FaultRule::matching(
+                filter(json!({"#d": ["twice"]})),
+                Fault::Duplicate { copies: 1 },
+            )
+            .at_most(1),
+        );
+    let (relay, clock) = start(script).await;
+    let mut reader = Client::connect(relay.url()).await;
+    let mut writer = Client::connect(relay.url()).await;
+    assert!(
+        reader
+            .req("s", json!([{"kinds": [30078]}]))
+            .await
+            .is_empty()
+    );
+    let k = keys(1);
+    let slow = room(&k, "slow", T0, "x");
+    writer.accept(&slow).await;
+    assert!(
+        reader.barrier().await.is_empty(),
+        "delayed live event sent early"
+    );
+    clock.advance(10);
+    assert_eq!(
+        reader.next().await,
+        json!(["EVENT", "s", forge::to_value(&slow)])
+    );
+    let t1 = room(&k, "twice", T0, "1");
+    writer.accept(&t1).await;
+    let frame = json!(["EVENT", "s", forge::to_value(&t1)]);
+    assert_eq!(reader.barrier().await, vec![frame.clone(), frame]);
+    let t2 = room(&k, "twice", T0 + 1, "2");
+    writer.accept(&t2).await;
+    assert_eq!(
+        reader.barrier().await,
+        vec![json!(["EVENT", "s", forge::to_value(&t2)])],
+        "max_hits 1"
+    );
+}

@@ -474,3 +474,32 @@ async fn a_preloaded_event_that_does_not_verify_is_a_start_error() {
         .unwrap_err();
     assert_eq!(err.code(), "script-preload");
 }
+
+#[tokio::test]
+async fn recorder_wait_for_sees_frames_and_times_out_when_they_never_come() {
+    let (relay, _clock) = relay().await;
+    let recorder = relay.recorder().clone();
+    let url = relay.url().to_string();
+    let e = room(&keys(1), "d", T0, "x");
+    let sent = e.clone();
+    let client = tokio::spawn(async move {
+        let mut c = Client::connect(&url).await;
+        c.accept(&sent).await;
+        c
+    });
+    let records = recorder
+        .wait_for(TIMEOUT, |r| {
+            r.iter().any(
+                |r| matches!(&r.frame, RecordedFrame::Event { event } if event["id"] == hex_id(&e)),
+            )
+        })
+        .await
+        .unwrap();
+    assert!(records.len() >= 2);
+    let _c = client.await.unwrap();
+    let err = recorder
+        .wait_for(std::time::Duration::from_millis(50), |r| r.len() > 100)
+        .await
+        .unwrap_err();
+    assert_eq!(err.count, recorder.records().len());
+}

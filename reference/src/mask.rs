@@ -658,11 +658,15 @@ const GROUP: usize = 16;
 /// (one byte).
 const BATCH: usize = 15 * GROUP;
 
-/// One carry-save adder: `a + b + c = 2 * carry + sum`, as `(carry, sum)`.
+/// One carry-save adder: `a + b + c = 2 * carry + sum`, as `(carry, sum)`:
+/// the carry is the bitwise majority of the three, the sum their XOR.
+///
+/// Written as two independent three-input functions, with no shared
+/// `a ^ b` for one to wait on: on AVX-512 the sum compiles to one
+/// `vpternlogq` and the carry to two, all three independent of each other.
 #[inline(always)]
 fn csa(a: u64, b: u64, c: u64) -> (u64, u64) {
-    let u = a ^ b;
-    ((a & b) | (u & c), u ^ c)
+    ((a & b) | (c & (a | b)), a ^ b ^ c)
 }
 
 /// Bit-sliced vertical counters for a block of `B` words: `planes[p][w]`
@@ -803,12 +807,17 @@ fn planes_to_counts<const B: usize>(planes: &mut Planes<B>, room: &[u64; B]) {
     }
 }
 
-/// The 64 count bytes of word `w` (after [`planes_to_counts`]).
+/// The count bytes of the block's `64 * B` positions, in position order
+/// (after [`planes_to_counts`]): word `w`'s 64 counts are the bytes of
+/// `planes[0][w]`, then of `planes[1][w]`, and so on. Laid out flat so that
+/// widening them to `u32` is one loop over the block, which vectorises.
 #[inline(always)]
-fn counts_of<const B: usize>(planes: &Planes<B>, w: usize) -> [u8; 64] {
-    let mut counts = [0u8; 64];
-    for (dst, plane) in counts.chunks_exact_mut(8).zip(planes) {
-        dst.copy_from_slice(&plane.get(w).copied().unwrap_or(0).to_le_bytes());
+fn block_counts<const B: usize>(planes: &Planes<B>) -> [[u8; 64]; B] {
+    let mut counts = [[0u8; 64]; B];
+    for (w, word_counts) in counts.iter_mut().enumerate() {
+        for (dst, plane) in word_counts.chunks_exact_mut(8).zip(planes) {
+            dst.copy_from_slice(&plane.get(w).copied().unwrap_or(0).to_le_bytes());
+        }
     }
     counts
 }
@@ -846,16 +855,17 @@ fn aggregate_block<const B: usize>(room: &[u64], inputs: &[&[u64]], lo: usize, o
             }
         }
         planes_to_counts(&mut planes, &room_block);
+        let counts = block_counts(&planes);
+        let counts = counts
+            .as_flattened()
+            .get(..64 * words_here)
+            .unwrap_or_default();
         if batch_index == 0 {
-            for w in 0..words_here {
-                out.extend(counts_of(&planes, w).iter().map(|&c| u32::from(c)));
-            }
+            out.extend(counts.iter().map(|&c| u32::from(c)));
         } else {
             let block_out = out.get_mut(base..).unwrap_or(&mut []);
-            for (w, out_w) in block_out.chunks_exact_mut(64).enumerate() {
-                for (o, &c) in out_w.iter_mut().zip(&counts_of(&planes, w)) {
-                    *o = o.wrapping_add(u32::from(c));
-                }
+            for (o, &c) in block_out.iter_mut().zip(counts) {
+                *o = o.wrapping_add(u32::from(c));
             }
         }
         planes = [[0; B]; 8];

@@ -899,3 +899,36 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// Regressions found by the campaigns (fuzz/CAMPAIGN.md)
+// ---------------------------------------------------------------------------
+
+/// `event_parse` (fuzz/regressions/event_parse/v1-response-repeats-n-without-o):
+/// a v1 response plaintext that repeats `n` and has no `o`. OS-PAYLOAD-1 lets
+/// a v1 reader either refuse repeated names (`payload-json`) or keep the last
+/// value of each name, which then lacks `o` (`payload-field`, OS-PAYLOAD-4);
+/// both are conforming, and nothing else is. The target's oracle had allowed
+/// the first only where the plaintext was otherwise valid.
+#[test]
+fn v1_repeated_name_without_o_is_payload_json_or_payload_field() {
+    for text in [
+        r#"{"n":"Alice","n":"0099999999999"}"#,
+        r#"{"n":"Alice","n":"Bob","x":1}"#,
+    ] {
+        let code = ResponsePayload::parse_v1(text).map_err(|e| Failure::from(e).code);
+        assert!(
+            matches!(
+                code,
+                Err(ErrorCode::PayloadJson) | Err(ErrorCode::PayloadField)
+            ),
+            "{text}: {code:?}"
+        );
+    }
+    // With `o` present, keeping the last `n` is the other conforming answer.
+    let text = r#"{"n":"Alice","n":"Bob","o":"1"}"#;
+    match ResponsePayload::parse_v1(text) {
+        Err(e) => assert_eq!(Failure::from(e).code, ErrorCode::PayloadJson),
+        Ok(p) => assert_eq!(p.name, "Bob"),
+    }
+}

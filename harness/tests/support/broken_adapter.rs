@@ -13,7 +13,8 @@
 //!   protocol N         give protocol N in the handshake
 //!   drop-op            leave OP out of the handshake
 //!   unsupported        answer unsupported
-//!   none               break nothing
+//!   clear-superseded   empty the superseded list of ok answers (a SHOULD)
+//!   none               break nothing (the `openslots-adapter` binary's own loop)
 //! ```
 //!
 //! `--op` selects requests of that operation, `--match-input` those whose
@@ -117,6 +118,11 @@ fn answer(o: &Options, request: &Value) -> Option<String> {
                 std::thread::park();
             }
         }
+        "clear-superseded" => {
+            if let Some(ok) = r.get_mut("ok").and_then(Value::as_object_mut) {
+                ok.insert("superseded".into(), json!([]));
+            }
+        }
         "malformed" => return Some("{\"id\": this is not JSON".into()),
         "unsupported" => r = json!({"id": r["id"], "unsupported": "not implemented here"}),
         _ => {}
@@ -132,6 +138,15 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if o.mode == "none" {
+        // Exactly the loop of the `openslots-adapter` binary.
+        let input = std::io::BufReader::with_capacity(1 << 16, std::io::stdin());
+        let output = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        return match openslots_adapter::serve(input, output) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(_) => ExitCode::FAILURE,
+        };
+    }
     let stdin = std::io::stdin();
     let mut out = std::io::stdout().lock();
     for line in stdin.lock().lines() {

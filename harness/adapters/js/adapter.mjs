@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+// OpenSlots adapter (spec/adapter-protocol.md, protocol 1): JSON Lines over
+// stdin/stdout, one response per request, in order. Nothing but responses is
+// written to stdout; diagnostics go to stderr. The wall clock is never read:
+// every time comes in the request's input.
+
+import { createInterface } from "node:readline";
+import { OsError } from "./src/errors.mjs";
+import { OPERATIONS, Unsupported } from "./src/operations.mjs";
+
+const NAME = "openslots-adapter-js";
+const VERSION = "0.1.0";
+const PROFILES = ["v1", "v2", "any"];
+
+/** JSON text of an answer; a BigInt is written as its exact decimal digits. */
+function toJson(v) {
+  if (typeof v === "bigint") return v.toString();
+  if (Array.isArray(v)) return `[${v.map((x) => (x === undefined ? "null" : toJson(x))).join(",")}]`;
+  if (v !== null && typeof v === "object") {
+    const members = Object.keys(v).filter((k) => v[k] !== undefined).map((k) => `${JSON.stringify(k)}:${toJson(v[k])}`);
+    return `{${members.join(",")}}`;
+  }
+  return JSON.stringify(v) ?? "null";
+}
+
+function write(obj) {
+  process.stdout.write(toJson(obj) + "\n");
+}
+
+async function answer(line) {
+  let req;
+  try {
+    req = JSON.parse(line);
+  } catch {
+    process.stderr.write(`${NAME}: a request line is not JSON\n`);
+    return { id: null, unsupported: "the request is not a JSON object" };
+  }
+  if (req === null || typeof req !== "object" || Array.isArray(req)) return { id: null, unsupported: "the request is not a JSON object" };
+  const { id, op, profile, input } = req;
+  if (op === "hello") {
+    return { id, ok: { name: NAME, version: VERSION, protocol: 1, profiles: ["v1", "v2"], operations: Object.keys(OPERATIONS) } };
+  }
+  if (!Object.prototype.hasOwnProperty.call(OPERATIONS, op)) return { id, unsupported: `operation ${JSON.stringify(op)} is not implemented` };
+  if (!PROFILES.includes(profile)) return { id, unsupported: `profile ${JSON.stringify(profile)} is not implemented` };
+  if (input === null || typeof input !== "object" || Array.isArray(input)) return { id, unsupported: "input is not an object" };
+  try {
+    return { id, ok: await OPERATIONS[op](input, profile) };
+  } catch (e) {
+    if (e instanceof OsError) return { id, error: { code: e.code, message: e.message } };
+    if (e instanceof Unsupported) return { id, unsupported: e.message };
+    // A failure that is no protocol error (malformed input the operation did
+    // not anticipate): reported, never fatal.
+    process.stderr.write(`${NAME}: ${op} #${id}: ${e?.stack ?? e}\n`);
+    return { id, unsupported: `internal failure on this input: ${e?.message ?? e}` };
+  }
+}
+
+const rl = createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false });
+let chain = Promise.resolve();
+rl.on("line", (line) => {
+  chain = chain.then(async () => write(await answer(line)));
+});
+// OS-ADAPTER-3: once stdin is closed and the last answer is written, nothing
+// keeps the event loop alive and the process ends with status 0.
+rl.on("close", () => {
+  chain = chain.then(() => {
+    process.exitCode = 0;
+  });
+});

@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// Sends the adapter malformed requests and checks the protocol holds: one
+// JSON answer per request, in order, with the request's id, each an `ok`, an
+// `error` with a spec §15 code, or `unsupported`; and no "internal failure"
+// (an exception the operation did not turn into a protocol error). The
+// requests: every member of one valid case of every vector group replaced
+// by each of 20 wrong values (also inside events), plus each operation and
+// profile with an empty input, then lines that are not requests.
+//
+// usage: node robustness.mjs [--adapter "<command>"]   (exit status 1 on a violation)
+
+import { spawn } from "node:child_process";
+import { readFileSync, readdirSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+import { CODES } from "./src/errors.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dir = join(here, "..", "..", "..", "vectors");
+const i = process.argv.indexOf("--adapter");
+const cmd = i > 0 ? process.argv[i + 1] : `node ${JSON.stringify(join(here, "adapter.mjs"))}`;
+
+const bad = [null, 0, -1, 1.5, "", "x", [], {}, [[]], [1], true, 1e308, -1e308, "1".repeat(70000), [null], { a: 1 }, [["d"]], [{}], "\ud800", 9007199254740993];
+const reqs = [];
+let id = 1;
+const ops = new Set();
+for (const f of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
+  for (const g of JSON.parse(readFileSync(join(dir, f), "utf8")).testGroups) {
+    ops.add(g.operation);
+    const base = (g.tests.find((t) => t.result === "valid") ?? g.tests[0]).input;
+    const push = (input) => reqs.push({ id: id++, op: g.operation, profile: g.profile, input });
+    for (const k of Object.keys(base)) for (const v of bad) push({ ...base, [k]: v });
+    if (base.event) for (const k of Object.keys(base.event)) for (const v of bad) push({ ...base, event: { ...base.event, [k]: v } });
+    if (base.events) {
+      for (const k of Object.keys(base.events[0])) for (const v of bad) push({ ...base, events: [{ ...base.events[0], [k]: v }, ...base.events.slice(1)] });
+      for (const v of bad) push({ ...base, events: [v, ...base.events] });
+    }
+  }
+}
+for (const op of [...ops, "no_such_operation"]) for (const profile of ["v1", "v2", "any", "v3", null]) reqs.push({ id: id++, op, profile, input: {} });
+const lines = reqs.map((r) => JSON.stringify(r));
+const junk = ["not json", "[1]", "null", '{"id":' + id + "}"];
+
+const child = spawn(cmd, { shell: true, stdio: ["pipe", "pipe", "ignore"] });
+const answers = [];
+createInterface({ input: child.stdout }).on("line", (l) => answers.push(l));
+const exited = new Promise((r) => child.on("exit", r));
+child.stdin.end([...lines, ...junk].join("\n") + "\n");
+const status = await exited;
+
+let violations = 0;
+const violation = (m) => {
+  if (violations++ < 20) console.log("  " + m);
+};
+if (answers.length !== lines.length + junk.length) violation(`${lines.length + junk.length} requests, ${answers.length} answers`);
+for (let k = 0; k < Math.min(answers.length, reqs.length); k++) {
+  let a;
+  try {
+    a = JSON.parse(answers[k]);
+  } catch {
+    violation(`answer ${k + 1} is not JSON`);
+    continue;
+  }
+  const kinds = ["ok", "error", "unsupported"].filter((x) => x in a);
+  if (a.id !== reqs[k].id || kinds.length !== 1) violation(`request ${reqs[k].id}: answer ${answers[k].slice(0, 160)}`);
+  else if (a.error && !CODES.has(a.error.code)) violation(`request ${reqs[k].id}: code ${a.error.code} is not in spec §15`);
+  else if (typeof a.unsupported === "string" && a.unsupported.startsWith("internal failure")) violation(`request ${reqs[k].id} (${reqs[k].op}): ${a.unsupported.slice(0, 160)}`);
+}
+if (status !== 0) violation(`adapter exited with ${status}`);
+console.log(`robustness: ${reqs.length + junk.length} malformed requests, ${violations} violation(s)`);
+process.exitCode = violations ? 1 : 0;

@@ -1,0 +1,164 @@
+// The operations of spec/adapter-protocol.md §4: each takes a vector case's
+// `input` and the group's profile and returns the suite's `expected` shape,
+// or throws an OsError with a spec §15 code.
+
+import { fail } from "./errors.mjs";
+import { isLowerHex, hexToBytes, toHex } from "./bytes.mjs";
+import { parseLink } from "./link.mjs";
+import { deriveKeys, deriveSigningKey } from "./kdf.mjs";
+import { roomDTag, responseDTag } from "./blind.mjs";
+import { encrypt, decrypt } from "./cipher.mjs";
+import { writeRoom, writeResponse, readPayload } from "./payload.mjs";
+import { generateGrid } from "./grid.mjs";
+import * as mask from "./mask.mjs";
+import { buildRoomEvent, buildResponseEvent, readEvent, roomContext, parseEventJson, nextCreatedAt } from "./event.mjs";
+import { getExpiration } from "./expiry.mjs";
+import { resolve } from "./resolution.mjs";
+
+/** Thrown for a profile an operation does not have; the adapter answers `unsupported`. */
+export class Unsupported extends Error {}
+
+function hex32(v, code, what) {
+  if (!isLowerHex(v, 32)) fail(code, `${what} is not 64 lower-case hex characters`);
+  return hexToBytes(v);
+}
+
+function needProfile(profile, ...allowed) {
+  if (!allowed.includes(profile)) throw new Unsupported(`no ${profile} form of this operation`);
+}
+
+function maskString(v, code = "mask-encoding") {
+  if (typeof v !== "string" || !/^[01]*$/.test(v)) fail(code, "a mask must be a string of 0 and 1");
+  return v;
+}
+
+function integer(v, code, what) {
+  if (typeof v !== "number" || !Number.isInteger(v)) fail(code, `${what} is not an integer`);
+  return v;
+}
+
+/** The profile a v1/v2-only operation runs under; `any` is not one of them. */
+const p12 = (profile) => {
+  needProfile(profile, "v1", "v2");
+  return profile;
+};
+
+export const OPERATIONS = {
+  // link (§4)
+  parse_link: (input) => {
+    const l = parseLink(input.link);
+    const out = { profile: l.profile, origin: l.origin, roomId: l.roomId, roomKey: l.roomKey };
+    if (l.host) out.host = l.host;
+    return out;
+  },
+  // derivation (§5)
+  derive_keys: async (input, profile) => {
+    const k = await deriveKeys(hex32(input.roomKey, "link-key-encoding", "roomKey"), p12(profile));
+    return profile === "v2" ? { kEnc: toHex(k.kEnc), kBlind: toHex(k.kBlind) } : { kEnc: toHex(k.kEnc), kHmac: toHex(k.kHmac) };
+  },
+  derive_signing_key: async (input, profile) => {
+    needProfile(profile, "v2");
+    if (!isLowerHex(input.roomDTag, 32)) fail("event-tag", "roomDTag is not 64 lower-case hex characters");
+    return deriveSigningKey(hex32(input.deviceSecret, "link-key-encoding", "deviceSecret"), input.roomDTag);
+  },
+  // blinding (§6)
+  blind_room: async (input, profile) => {
+    const pr = p12(profile);
+    const k = await deriveKeys(hex32(input.roomKey, "link-key-encoding", "roomKey"), pr);
+    if (typeof input.roomId !== "string") fail("link-room-id", "roomId is not a string");
+    return { dTag: await roomDTag(pr, pr === "v2" ? k.kBlind : k.kHmac, input.roomId) };
+  },
+  blind_response: async (input, profile) => {
+    const pr = p12(profile);
+    const k = await deriveKeys(hex32(input.roomKey, "link-key-encoding", "roomKey"), pr);
+    if (typeof input.roomId !== "string") fail("link-room-id", "roomId is not a string");
+    hex32(input.author, "event-author", "author");
+    if (pr === "v1") hex32(input.roomEventId, "event-tag", "roomEventId");
+    return { dTag: await responseDTag(pr, pr === "v2" ? k.kBlind : k.kHmac, input.roomId, input.author, input.roomEventId) };
+  },
+  // encryption (§7)
+  encrypt: (input) => {
+    if (typeof input.plaintext !== "string") fail("cipher-plaintext-length", "plaintext is not a string");
+    return { payload: encrypt(hex32(input.conversationKey, "cipher-mac", "conversationKey"), input.plaintext, hex32(input.nonce, "cipher-version", "nonce")) };
+  },
+  decrypt: async (input) => ({ plaintext: await decrypt(hex32(input.conversationKey, "cipher-mac", "conversationKey"), input.payload) }),
+  // payloads (§8)
+  write_room: (input, profile) => ({ plaintext: writeRoom(p12(profile), { ...input, mask: maskString(input.mask), start: integer(input.start, "payload-field", "start") }) }),
+  write_response: (input, profile) => ({ plaintext: writeResponse(p12(profile), { ...input, mask: maskString(input.mask) }) }),
+  read_room: (input, profile) => readPayload(p12(profile), "room", str(input.plaintext), { roomId: input.roomId, author: input.author }),
+  read_response: (input, profile) => readPayload(p12(profile), "response", str(input.plaintext), { roomId: input.roomId, author: input.author }),
+  // grid (§9)
+  generate_grid: (input) => ({ slots: generateGrid(input) }),
+  // masks (§10)
+  decode_v1: (input) => ({ mask: mask.decodeV1(input.text) }),
+  decode_v2: (input) => ({ mask: mask.decodeV2(input.n, input.b) }),
+  encode_v1: (input) => ({ text: mask.encodeV1(maskString(input.mask)) }),
+  encode_v2: (input) => mask.encodeV2(maskString(input.mask)),
+  validate_room: (input, profile) => ({ mask: mask.validateRoom(p12(profile), input.mask) }),
+  validate_response_v1: (input) => ({ mask: mask.validateResponseV1(maskString(input.room), input.response) }),
+  room_from_slots: (input, profile) => mask.roomFromSlots(p12(profile), input.slots),
+  rebase: (input) => {
+    const room = maskString(input.room);
+    const k = mask.offsetPositions(integer(input.responseStart, "mask-off-grid", "responseStart"), integer(input.roomStart, "mask-off-grid", "roomStart"));
+    return { mask: mask.rebase(room, maskString(input.response), k) };
+  },
+  aggregate: (input) => {
+    if (!Array.isArray(input.responses)) fail("mask-encoding", "responses is not a list");
+    return { counts: mask.aggregate(maskString(input.room), input.responses.map((r) => maskString(r))) };
+  },
+  choose_response: (input) => {
+    if (!Array.isArray(input.chosen)) fail("mask-off-grid", "chosen is not a list");
+    return { mask: mask.chooseResponse(maskString(input.room), integer(input.roomStart, "mask-off-grid", "roomStart"), input.chosen) };
+  },
+  // events (§11)
+  build_room_event: (input, profile) => {
+    p12(profile);
+    checkBuildInput(input);
+    str(input.title, "payload-field");
+    integer(input.start, "payload-field", "start");
+    return buildRoomEvent(input);
+  },
+  build_response_event: (input, profile) => {
+    p12(profile);
+    checkBuildInput(input);
+    str(input.name, "payload-field");
+    if (profile === "v1") hex32(input.roomEventId, "event-tag", "roomEventId");
+    else {
+      integer(input.start, "payload-field", "start");
+      integer(input.expiration, "event-tag", "expiration");
+    }
+    return buildResponseEvent(input);
+  },
+  read_room_event: async (input, profile) => {
+    p12(profile);
+    const ctx = await roomContext(input.link);
+    const r = await readEvent(input.event, "room", ctx, integer(input.now, "event-expired", "now"));
+    return { title: r.title, start: r.start, mask: r.mask };
+  },
+  parse_event: (input) => ({ id: parseEventJson(str(input.eventJson, "event-json")).id }),
+  next_created_at: (input) => ({ createdAt: nextCreatedAt(integer(input.now, "event-json", "now"), input.previous) }),
+  // expiry (§12)
+  get_expiration: (input) => {
+    if (!Array.isArray(input.tags)) fail("event-json", "tags is not a list");
+    return getExpiration(input.tags, integer(input.now, "event-json", "now"));
+  },
+  // lww and resolution (§13, §14)
+  resolve: (input, profile) => {
+    p12(profile);
+    integer(input.now, "event-expired", "now");
+    return resolve(input);
+  },
+};
+
+function str(v, code = "payload-json") {
+  if (typeof v !== "string") fail(code, "expected a string");
+  return v;
+}
+
+function checkBuildInput(input) {
+  hex32(input.secretKey, "event-sig", "secretKey");
+  hex32(input.nonce, "cipher-version", "nonce");
+  hex32(input.auxRand, "event-sig", "auxRand");
+  integer(input.createdAt, "event-json", "createdAt");
+  maskString(input.mask);
+}
