@@ -68,15 +68,52 @@ fn requests_and_answers_match_the_schemas() {
     assert!(!hello.is_valid(&json!({"id": 0, "ok": {"name": "x", "version": "1", "protocol": 2, "profiles": [], "operations": []}})));
 }
 
+/// The operations the client scenarios use (`vectors/scenarios/*.json`,
+/// each step's `op`).
+fn scenario_operations() -> BTreeSet<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../vectors/scenarios");
+    let mut ops = BTreeSet::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("json") {
+            continue;
+        }
+        let v: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let mut stack = vec![v];
+        while let Some(x) = stack.pop() {
+            match x {
+                Value::Object(m) => {
+                    if let Some(Value::String(op)) = m.get("op") {
+                        ops.insert(op.clone());
+                    }
+                    stack.extend(m.into_iter().map(|(_, v)| v));
+                }
+                Value::Array(a) => stack.extend(a),
+                _ => {}
+            }
+        }
+    }
+    ops
+}
+
 #[test]
-fn the_handshake_lists_exactly_the_operations_the_vectors_use() {
+fn the_handshake_lists_exactly_the_operations_the_vectors_and_scenarios_use() {
     let listed: BTreeSet<String> = openslots_adapter::hello()["operations"]
         .as_array()
         .unwrap()
         .iter()
         .map(|o| o.as_str().unwrap().to_owned())
         .collect();
-    let used: BTreeSet<String> = all_cases().into_iter().map(|(_, op, _)| op).collect();
+    let mut used: BTreeSet<String> = all_cases().into_iter().map(|(_, op, _)| op).collect();
+    let client = scenario_operations();
+    assert_eq!(
+        client,
+        ["create_room", "join_room", "respond", "update_room"]
+            .into_iter()
+            .map(str::to_owned)
+            .collect::<BTreeSet<_>>()
+    );
+    used.extend(client);
     assert_eq!(listed, used);
 }
 
