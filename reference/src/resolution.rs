@@ -146,6 +146,16 @@ pub fn resolve(ctx: &RoomContext, events: &[Event], now: u64) -> Result<Resolved
 
     superseded.sort();
     rejected.sort();
+    // The rejected list names ids (§14.2): an id with a valid copy in either
+    // role is not listed, and each id is listed once, with its least failure.
+    let valid: std::collections::BTreeSet<EventId> = participants
+        .iter()
+        .map(|p| p.event_id)
+        .chain(superseded.iter().copied())
+        .chain([winner.id])
+        .collect();
+    rejected.retain(|(id, _)| !valid.contains(id));
+    rejected.dedup_by_key(|(id, _)| *id);
     Ok(Resolved {
         room_event_id: winner.id,
         host: winner.pubkey,

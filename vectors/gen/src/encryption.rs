@@ -211,16 +211,27 @@ pub(crate) fn suite() -> EncryptionFile {
     long_len[1] = 33; // 33 bytes claimed, but only 32 bytes of room
     let mut short_pad = vec![0u8; 66];
     short_pad[1] = 5; // 5 bytes need 32 bytes of padding, not 64
+    // A payload whose byte length is not a multiple of 3, so that its base64
+    // ends in '=' and the character before it has unused low bits: the
+    // payload of the v1 decrypt case "33 bytes: the next chunk".
+    let padded_b64 = match cipher::encrypt_with_nonce(&v1, "x".repeat(33).as_bytes(), &[3; 32]) {
+        Ok(p) => p,
+        Err(_) => unreachable!("33 bytes encrypt"),
+    };
     let trailing_bits = {
-        // Change the last base64 character so that unused bits are set.
-        let mut t = good_b64.clone();
+        // Set the lowest unused bit of the last character before the '='.
+        let mut t = padded_b64.clone();
         let pos = t.trim_end_matches('=').len() - 1;
         let c = t.as_bytes()[pos];
         let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
         let idx = alphabet.iter().position(|&a| a == c).unwrap_or(0);
-        t.replace_range(pos..=pos, &char::from(alphabet[(idx + 1) % 64]).to_string());
+        t.replace_range(pos..=pos, &char::from(alphabet[idx | 1]).to_string());
         t
     };
+    // 65604 bytes: 87472 characters without padding, one byte more than the
+    // largest payload.
+    let mut too_long = good.clone();
+    too_long.resize(65_604, 0);
     let other_key = ConversationKey::from_bytes([0x42; 32]);
     let cases: Vec<(&str, &[&str], &str, String, &ConversationKey)> = vec![
         (
@@ -273,17 +284,17 @@ pub(crate) fn suite() -> EncryptionFile {
             &v1,
         ),
         (
-            "decodes to 98 bytes: too short",
+            "132 canonical characters that decode to 97 bytes: too short",
             &[],
             "OS-CIPHER-5",
-            b64(&good[..98]) + &"A".repeat(4),
+            b64(&good[..97]),
             &v1,
         ),
         (
-            "padding '=' removed",
+            "padding '=' removed from a 131-byte payload",
             &["NonCanonicalBase64", "Deployed"],
             "OS-CIPHER-6",
-            good_b64.trim_end_matches('=').to_owned() + "AAAA",
+            padded_b64.trim_end_matches('=').to_owned(),
             &v1,
         ),
         (
@@ -311,7 +322,7 @@ pub(crate) fn suite() -> EncryptionFile {
             &v1,
         ),
         (
-            "non-zero trailing bits",
+            "non-zero trailing bits before the '=' of a 131-byte payload",
             &["NonCanonicalBase64", "Deployed"],
             "OS-CIPHER-6",
             trailing_bits,
@@ -368,6 +379,13 @@ pub(crate) fn suite() -> EncryptionFile {
             &v1,
         ),
         ("plaintext is not UTF-8", &[], "OS-CIPHER-10", not_utf8, &v1),
+        (
+            "87472 canonical characters that decode to 65604 bytes: too long",
+            &[],
+            "OS-CIPHER-5",
+            b64(&too_long),
+            &v1,
+        ),
     ];
     for (comment, flags, req, payload, key) in cases {
         let outcome = decrypt(key, &payload);

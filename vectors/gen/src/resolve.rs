@@ -351,7 +351,7 @@ pub(crate) fn lww_suite() -> ResolveFile {
         push(
             &mut s,
             &room,
-            "a copy of the winner with a bad signature does not hide it",
+            "a copy of the winner with a bad signature does not hide it (its id has a valid copy: not listed as rejected)",
             &[],
             &["OS-LWW-2", "OS-LWW-3"],
             vec![bad_sig(&b), b.clone(), a.clone()],
@@ -360,7 +360,7 @@ pub(crate) fn lww_suite() -> ResolveFile {
         push(
             &mut s,
             &room,
-            "a newer version whose id does not match is rejected",
+            "a copy of the room with a newer created_at and the old id fails and does not win (its id has a valid copy: not listed as rejected)",
             &[],
             &["OS-LWW-2", "OS-EVENT-7"],
             vec![a.clone(), wrong_id(&a, 5000)],

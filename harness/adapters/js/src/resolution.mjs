@@ -14,6 +14,20 @@ function newer(a, b) {
 const hasTag = (e, name, value) => Array.isArray(e?.tags) && e.tags.some((t) => Array.isArray(t) && t[0] === name && t[1] === value);
 const idOf = (e) => (typeof e?.id === "string" ? e.id : "");
 
+/**
+ * The rejected list of §14.2 (the paragraph after the steps): it names event
+ * ids, each once, and leaves out an id that has a valid copy (a forged copy
+ * of a valid event is not another event). When several copies of one id fail,
+ * the first failure read is listed (the spec leaves the choice open).
+ */
+function listedRejections(rejected, validIds) {
+  const byId = new Map();
+  for (const r of rejected) {
+    if (!validIds.has(r.id) && !byId.has(r.id)) byId.set(r.id, r);
+  }
+  return [...byId.values()];
+}
+
 /** resolve: the output of OS-RES-4, or room-not-found. */
 export async function resolve({ link, now, events }) {
   const ctx = await roomContext(link); // 1
@@ -27,10 +41,14 @@ export async function resolve({ link, now, events }) {
       unique.push(e);
     }
   }
+  // Failures by event id (steps 4 and 8); the ids of valid copies.
   const rejected = [];
+  const validIds = new Set();
   const attempt = async (e, role, room) => {
     try {
-      return await readEvent(e, role, ctx, now, room);
+      const payload = await readEvent(e, role, ctx, now, room);
+      validIds.add(e.id);
+      return payload;
     } catch (err) {
       if (!(err instanceof OsError)) throw err;
       rejected.push({ id: idOf(e), error: err.code });
@@ -65,6 +83,7 @@ export async function resolve({ link, now, events }) {
       } catch (err) {
         if (!(err instanceof OsError)) throw err;
         rejected.push({ id: e.id, error: err.code });
+        validIds.delete(e.id);
         continue;
       }
     }
@@ -94,7 +113,7 @@ export async function resolve({ link, now, events }) {
     slots,
     participants,
     counts,
-    rejected: rejected.sort(byId),
+    rejected: listedRejections(rejected, validIds).sort(byId),
     superseded: [...new Set(superseded)].sort(),
   };
 }
