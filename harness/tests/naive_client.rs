@@ -6,7 +6,15 @@
 //! - `first-event`: keeps the first valid version it sees (no last-write-wins);
 //! - `tie-by-arrival`: on equal `created_at` keeps the later arrival;
 //! - `any-author`: accepts a v2 room event from any author;
-//! - `ignores-expiry`: never treats an event as expired.
+//! - `ignores-expiry`: never treats an event as expired;
+//! - `lenient-link`: reads links as the deployed app does (protocol facts
+//!   §2): the query is ignored, the key is read two characters at a time
+//!   with non-hexadecimal pairs as 0 and either case, and a key that is not
+//!   64 characters long is silently replaced with a fresh one.
+//!
+//! A last test shows that a client which publishes and then reports a
+//! failure is caught by the harness's "a failed operation publishes
+//! nothing" check.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeMap;
@@ -29,6 +37,7 @@ enum Mistake {
     TieByArrival,
     AnyAuthor,
     IgnoresExpiry,
+    LenientLink,
 }
 
 impl Mistake {
@@ -38,6 +47,7 @@ impl Mistake {
             Self::TieByArrival => "tie-by-arrival",
             Self::AnyAuthor => "any-author",
             Self::IgnoresExpiry => "ignores-expiry",
+            Self::LenientLink => "lenient-link",
         }
     }
 }
@@ -66,9 +76,43 @@ fn pick<T>(mistake: Mistake, valid: Vec<(&Event, T)>) -> Option<(&Event, T)> {
     best
 }
 
+/// The deployed app's reading of a room key (protocol facts §2): a key that
+/// is not 64 characters long is replaced with a fresh one; otherwise each
+/// pair of characters is one byte, a pair that is not hexadecimal is 0.
+fn lenient_key(key: &str) -> String {
+    let chars: Vec<char> = key.chars().collect();
+    if chars.len() != 64 {
+        return "f7".repeat(32);
+    }
+    chars
+        .chunks(2)
+        .map(|p| {
+            let pair: String = p.iter().collect();
+            format!("{:02x}", u8::from_str_radix(&pair, 16).unwrap_or(0))
+        })
+        .collect()
+}
+
+/// A link as the deployed app reads it, written back canonically where it
+/// can be: the query dropped, the key read leniently (in v2 the key part of
+/// a three-part `v2.` fragment; any other fragment is one v1 key).
+fn lenient_link(link: &str) -> String {
+    let (base, fragment) = link.split_once('#').unwrap_or((link, ""));
+    let base = base.split_once('?').map_or(base, |(b, _)| b);
+    let parts: Vec<&str> = fragment.split('.').collect();
+    if let ["v2", key, host] = parts.as_slice() {
+        format!("{base}#v2.{}.{host}", lenient_key(key))
+    } else {
+        format!("{base}#{}", lenient_key(fragment))
+    }
+}
+
 impl Naive {
-    fn join(&self, input: &Value) -> Reply {
-        let link = Link::parse(input["link"].as_str().unwrap()).unwrap();
+    fn join(&mut self, profile: &str, input: &Value) -> Reply {
+        let Ok(link) = Link::parse(input["link"].as_str().unwrap()) else {
+            // Links are not this client's mistake: the reference's answer.
+            return self.reference.call("join_room", profile, input);
+        };
         let relays: Vec<String> = input["relays"]
             .as_array()
             .unwrap()
@@ -199,8 +243,15 @@ impl ClientAdapter for Naive {
     }
 
     fn call(&mut self, op: &str, profile: &str, input: &Value) -> Reply {
+        if self.mistake == Mistake::LenientLink {
+            let mut input = input.clone();
+            if let Some(link) = input.get("link").and_then(Value::as_str) {
+                input["link"] = Value::from(lenient_link(link));
+            }
+            return self.reference.call(op, profile, &input);
+        }
         if op == "join_room" {
-            self.join(input)
+            self.join(profile, input)
         } else {
             self.reference.call(op, profile, input)
         }
@@ -226,6 +277,7 @@ fn each_naive_client_fails_exactly_the_scenarios_aimed_at_its_mistake() {
         Mistake::TieByArrival,
         Mistake::AnyAuthor,
         Mistake::IgnoresExpiry,
+        Mistake::LenientLink,
     ] {
         let mut client = Naive {
             mistake,
@@ -280,4 +332,52 @@ fn each_naive_client_fails_exactly_the_scenarios_aimed_at_its_mistake() {
         assert!(caught > 0, "no scenario catches {}", mistake.name());
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The reference, except that after a successful `respond` it reports
+/// `payload-json`, as a client that publishes before it has checked would.
+struct PublishesThenFails(TransportClient);
+
+impl ClientAdapter for PublishesThenFails {
+    fn name(&self) -> String {
+        "publishes-then-fails".into()
+    }
+
+    fn call(&mut self, op: &str, profile: &str, input: &Value) -> Reply {
+        match self.0.call(op, profile, input) {
+            Reply::Ok(_) if op == "respond" => Reply::Error {
+                code: "payload-json".into(),
+                message: "checked after publishing".into(),
+            },
+            other => other,
+        }
+    }
+}
+
+#[test]
+fn a_failed_operation_that_published_is_caught() {
+    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../vectors/scenarios"));
+    let scenarios: Vec<_> = load_dir(dir)
+        .unwrap()
+        .into_iter()
+        .filter(|s| s.id == "h6-create-carries-expiration")
+        .collect();
+    assert_eq!(scenarios.len(), 1);
+    let mut client = PublishesThenFails(TransportClient::reference());
+    let outcomes = run_all(&scenarios, None, &mut client).unwrap();
+    assert_eq!(outcomes.len(), 2);
+    for o in &outcomes {
+        assert_eq!(o.status, Status::Fail, "{}", o.profile);
+        let published: Vec<_> = o
+            .findings
+            .iter()
+            .filter(|f| f.op == "respond" && f.finding.message.contains("received 1 event(s)"))
+            .collect();
+        assert!(!published.is_empty(), "{}: {:?}", o.profile, o.findings);
+        assert!(
+            published
+                .iter()
+                .all(|f| f.finding.message.contains("failed with `payload-json`"))
+        );
+    }
 }

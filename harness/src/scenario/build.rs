@@ -22,6 +22,9 @@ use sha2::{Digest, Sha256};
 
 use super::model::{EventSpec, IdClass, Role, Scenario, Tamper};
 
+/// The largest v2 mask, `n` ≤ 35,136 (OS-MASK-6), written here from the spec.
+const V2_MASK_LIMIT: usize = 35_136;
+
 /// The origin of every scenario link.
 pub const ORIGIN: &str = "https://openslots.example";
 
@@ -246,6 +249,26 @@ fn build_event(s: &Scenario, fx: &Fixtures, e: &EventSpec) -> Result<BuiltEvent,
                 let mut o = mask::encode_v1(&payload.mask);
                 o.replace_range(..1, "x");
                 json!({"n": name, "o": o}).to_string()
+            } else if e.tamper == Some(Tamper::MaskTooLarge) {
+                if profile != Profile::V2 {
+                    return Err("tamper mask-too-large applies to v2 only".into());
+                }
+                // The real answer, then its mask member swapped for one with
+                // n = 35,137 and the same bits (OS-MASK-6).
+                let text = payload
+                    .to_json(profile, &binding)
+                    .map_err(|m| m.to_string())?;
+                let (n, b) = mask::encode_v2(&payload.mask);
+                let mut big = Mask::zeros(V2_MASK_LIMIT + 1);
+                for i in payload.mask.iter_ones() {
+                    big.set(i, true);
+                }
+                let (big_n, big_b) = mask::encode_v2(&big);
+                let from = format!(r#""mask":{{"n":{n},"b":"{b}"}}"#);
+                if !text.contains(&from) {
+                    return Err(format!("no {from} in the response payload {text}"));
+                }
+                text.replace(&from, &format!(r#""mask":{{"n":{big_n},"b":"{big_b}"}}"#))
             } else {
                 payload
                     .to_json(profile, &binding)

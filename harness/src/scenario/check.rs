@@ -66,6 +66,24 @@ pub fn expected_expiration(slots: &[i64]) -> Option<u64> {
     u64::try_from(last + SLOT_SECONDS + 604_800).ok()
 }
 
+/// The slots a room written from `slots` offers, sorted and deduplicated:
+/// in v1 a slot off the first slot's 1800-second grid is moved down onto it
+/// (OS-MASK-4, spec §10.2 step 1); v2 refuses such a room, so its slots are
+/// kept as given. Computed here from the spec's rule, not by the reference.
+pub fn offered_slots(profile: Profile, slots: &[i64]) -> Vec<i64> {
+    let first = slots.iter().min().copied().unwrap_or_default();
+    let mut out: Vec<i64> = slots
+        .iter()
+        .map(|&t| match profile {
+            Profile::V1 => first + (t - first).div_euclid(SLOT_SECONDS) * SLOT_SECONDS,
+            Profile::V2 => t,
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 fn tag_names(e: &Event) -> Vec<String> {
     e.tags
         .iter()
@@ -176,9 +194,7 @@ pub fn published_event(
                         ));
                     }
                     let got = mask::slots_of(p.start, &p.mask);
-                    let mut want = slots.clone();
-                    want.sort_unstable();
-                    want.dedup();
+                    let want = offered_slots(profile, slots);
                     if got != want {
                         findings.push(Finding::new(
                             &["OS-EVENT-6", "OS-MASK-2"],

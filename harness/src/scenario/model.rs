@@ -98,6 +98,9 @@ pub enum Tamper {
     MaskStray,
     /// The event is signed as kind 1: `event-kind`.
     Kind,
+    /// v2 only: a response mask with `n` one past the v2 limit of 35,136
+    /// (`mask-too-large`, OS-MASK-6), its bits those of the real answer.
+    MaskTooLarge,
 }
 
 /// An event the harness builds, signs and hands to relays.
@@ -254,6 +257,10 @@ pub struct Step {
     /// respond: available slots.
     #[serde(default)]
     pub available: Vec<i64>,
+    /// join/respond/update: how the room's canonical link is spoiled before
+    /// it is given to the client (absent: the canonical link).
+    #[serde(default)]
+    pub link_edit: Option<LinkEdit>,
     /// The requirements this step checks; every failure names them.
     pub requirements: Vec<String>,
     /// What the operation must give.
@@ -270,6 +277,39 @@ fn default_timeout() -> u64 {
     2000
 }
 
+/// How a step spoils the room's canonical link (spec §4). Each edit is
+/// made on the link's text; the key and host parts are those of the
+/// profile's fragment (`<key>` in v1, `v2.<key>.<host>` in v2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LinkEdit {
+    /// The `#` and the fragment are removed (`link-syntax`, OS-LINK-1).
+    NoFragment,
+    /// `?ref=mail` is inserted before the `#` (`link-syntax`, OS-LINK-1).
+    Query,
+    /// The room id is written in upper case (OS-LINK-2: `link-room-id` in
+    /// v2; in v1 either that error or another room, hashed as written).
+    RoomIdUpper,
+    /// The room key loses its last character (`link-key-length`,
+    /// OS-LINK-3, OS-LINK-5).
+    KeyTruncated,
+    /// The room key's last character becomes `g` (`link-key-encoding`,
+    /// OS-LINK-4, OS-LINK-5).
+    KeyNotHex,
+    /// The room key is written in upper case (OS-LINK-4: acceptable in v1;
+    /// `link-key-encoding` in v2, OS-LINK-5).
+    KeyUpper,
+    /// The fragment's version becomes `v3` (v2: `v2.` becomes `v3.`; v1:
+    /// `v3.` is put before the key): `link-version`, OS-LINK-7.
+    VersionThree,
+    /// v2: the host part becomes 64 zero digits, an x coordinate for which
+    /// `lift_x` fails (`link-host-key`, OS-LINK-6).
+    HostKeyInvalid,
+    /// v2: the host part becomes the per-room key of the actor `mallory`,
+    /// a valid key that did not sign the room.
+    HostKeyOther,
+}
+
 /// What an operation must give. Absent members are not checked.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -277,6 +317,11 @@ pub struct Expect {
     /// The error code the operation must fail with; absent: it must succeed.
     #[serde(default)]
     pub error: Option<String>,
+    /// Where the spec leaves a choice (OS-LINK-2, OS-LINK-4 in v1): the
+    /// operation may instead fail with this code, and then nothing else of
+    /// the expectation is checked.
+    #[serde(default)]
+    pub or_error: Option<String>,
     /// join: the described event (or `step:<n>` for the event step n
     /// published) that must be the winning room event.
     #[serde(default)]

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 use super::build::{self, Fixtures};
 use super::check::{self, Expected, Finding};
-use super::model::{Expect, Op, Scenario, Step};
+use super::model::{Expect, LinkEdit, Op, Scenario, Step};
 use super::relays::{self, RunningRelay};
 use super::{ClientAdapter, Reply};
 
@@ -204,6 +204,65 @@ fn run_inner(
     Ok(skipped)
 }
 
+/// Events each running relay has recorded from clients so far.
+fn published_counts(cx: &Ctx<'_>) -> BTreeMap<String, usize> {
+    cx.relays
+        .iter()
+        .filter_map(|(n, r)| Some((n.clone(), r.relay.as_ref()?.recorder().published().len())))
+        .collect()
+}
+
+/// Spoils a canonical link (`<origin>/room/<id>#<fragment>`) as `edit` says;
+/// `other_host` is a valid x-only key that did not sign the room.
+fn edit_link(link: &str, edit: LinkEdit, other_host: &str) -> Result<String, String> {
+    let (base, fragment) = link
+        .split_once('#')
+        .ok_or_else(|| format!("canonical link without a fragment: {link}"))?;
+    let (prefix, room_id) = base
+        .rsplit_once('/')
+        .ok_or_else(|| format!("canonical link without a path: {link}"))?;
+    // (version prefix, key, host suffix)
+    let (version, key, host) = match fragment.strip_prefix("v2.") {
+        None => ("", fragment, None),
+        Some(rest) => {
+            let (k, h) = rest
+                .split_once('.')
+                .ok_or_else(|| format!("canonical v2 link without a host: {link}"))?;
+            ("v2.", k, Some(h))
+        }
+    };
+    let join = |version: &str, key: &str, host: Option<&str>| match host {
+        None => format!("{prefix}/{room_id}#{version}{key}"),
+        Some(h) => format!("{prefix}/{room_id}#{version}{key}.{h}"),
+    };
+    let v2_only = |what: &str| format!("link edit {what} applies to v2 links only");
+    Ok(match edit {
+        LinkEdit::NoFragment => base.to_owned(),
+        LinkEdit::Query => format!("{base}?ref=mail#{fragment}"),
+        LinkEdit::RoomIdUpper => format!("{prefix}/{}#{fragment}", room_id.to_uppercase()),
+        LinkEdit::KeyTruncated => join(version, &key[..key.len().saturating_sub(1)], host),
+        LinkEdit::KeyNotHex => {
+            let cut = &key[..key.len().saturating_sub(1)];
+            join(version, &format!("{cut}g"), host)
+        }
+        LinkEdit::KeyUpper => join(version, &key.to_uppercase(), host),
+        LinkEdit::VersionThree => join("v3.", key, host),
+        LinkEdit::HostKeyInvalid => join(
+            version,
+            key,
+            Some(
+                host.map(|_| "0".repeat(64))
+                    .ok_or_else(|| v2_only("host-key-invalid"))?,
+            )
+            .as_deref(),
+        ),
+        LinkEdit::HostKeyOther => {
+            host.ok_or_else(|| v2_only("host-key-other"))?;
+            join(version, key, Some(other_host))
+        }
+    })
+}
+
 fn expect_for(step: &Step, profile: Profile) -> &Expect {
     match profile {
         Profile::V1 => step.expect_v1.as_ref().unwrap_or(&step.expect),
@@ -264,7 +323,14 @@ fn run_step(
         .name_text
         .clone()
         .unwrap_or_else(|| build::display_name(&step.actor));
-    let link = room.link.to_string();
+    let canonical = room.link.to_string();
+    let link = match step.link_edit {
+        None => canonical.clone(),
+        Some(edit) => {
+            let other = build::actor_pubkey(&room.ctx, "mallory")?.to_hex();
+            edit_link(&canonical, edit, &other)?
+        }
+    };
     let mut input = json!({
         "relays": urls,
         "timeout_ms": step.timeout_ms,
@@ -310,9 +376,27 @@ fn run_step(
         Profile::V1 => "v1",
         Profile::V2 => "v2",
     };
+    let before = published_counts(cx);
     let started = Instant::now();
     let reply = client.call(step.op.as_str(), profile_name, &input);
     let elapsed = started.elapsed();
+    if let Reply::Error { code, .. } = &reply
+        && code != "publish-failed"
+    {
+        for (name, n) in published_counts(cx) {
+            let was = before.get(&name).copied().unwrap_or_default();
+            if n > was {
+                findings.push(Finding::new(
+                    &[],
+                    format!(
+                        "failed with `{code}` but relay {name} received {} event(s) from it: \
+                         an operation that fails before publishing publishes nothing",
+                        n - was
+                    ),
+                ));
+            }
+        }
+    }
     // OS-RES-7: an operation ends within its timeout (two rounds for a v1
     // join or an answer, one more to publish; a margin for the process).
     let rounds: u32 = match (step.op, profile) {
@@ -332,6 +416,10 @@ fn run_step(
     let expect = expect_for(step, profile);
     let value = match (reply, &expect.error) {
         (Reply::Unsupported(why), _) => return Ok(Some(format!("{}: {why}", step.op.as_str()))),
+        (Reply::Error { code, .. }, _) if expect.or_error.as_ref() == Some(&code) => {
+            cx.published_ids.push(None);
+            return Ok(None);
+        }
         (Reply::Error { code, message }, Some(want)) => {
             if &code != want {
                 findings.push(Finding::new(
@@ -383,10 +471,10 @@ fn run_step(
                     .get("link")
                     .and_then(Value::as_str)
                     .unwrap_or_default();
-                if got != link {
+                if got != canonical {
                     findings.push(Finding::new(
                         &["OS-LINK-5", "OS-KDF-5"],
-                        format!("create_room returned the link {got:?}, expected {link:?}"),
+                        format!("create_room returned the link {got:?}, expected {canonical:?}"),
                     ));
                 }
             }
@@ -409,7 +497,8 @@ fn run_step(
                 &[title.clone(), name.clone()],
             );
             if step.op != Op::Respond {
-                cx.room_slots.insert(step.room.clone(), slots.clone());
+                cx.room_slots
+                    .insert(step.room.clone(), check::offered_slots(profile, &slots));
             }
             cx.published_ids.push(Some(id));
         }
