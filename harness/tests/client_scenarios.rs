@@ -4,19 +4,76 @@
 
 use std::path::Path;
 
-use openslots_harness::scenario::TransportClient;
-use openslots_harness::scenario::model::load_dir;
+use std::collections::BTreeMap;
+
+use openslots_harness::scenario::model::{CLIENT_OPS, load_dir};
 use openslots_harness::scenario::run::{Status, render_text, run_all};
+use openslots_harness::scenario::{ClientAdapter, Reply, TransportClient};
+use serde_json::Value;
 
 fn dir() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../vectors/scenarios"))
+}
+
+/// The reference adapter, with every input the harness sends and every
+/// `ok` output checked against `spec/schemas/adapter-client.schema.json`.
+struct Validating {
+    inner: TransportClient,
+    schema: Value,
+    /// Per operation: (inputs checked, outputs checked).
+    seen: BTreeMap<String, (usize, usize)>,
+    violations: Vec<String>,
+}
+
+impl Validating {
+    fn new() -> Self {
+        let path = dir().join("../../spec/schemas/adapter-client.schema.json");
+        Self {
+            inner: TransportClient::reference(),
+            schema: serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap(),
+            seen: BTreeMap::new(),
+            violations: Vec::new(),
+        }
+    }
+
+    fn check(&mut self, def: &str, instance: &Value) {
+        let mut schema = self.schema.clone();
+        schema["$ref"] = Value::from(format!("#/$defs/{def}"));
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        for e in validator.iter_errors(instance) {
+            self.violations
+                .push(format!("{def}: {e} at {} in {instance}", e.instance_path()));
+        }
+    }
+}
+
+impl ClientAdapter for Validating {
+    fn name(&self) -> String {
+        self.inner.name()
+    }
+
+    fn call(&mut self, op: &str, profile: &str, input: &Value) -> Reply {
+        self.check(&format!("{op}_input"), input);
+        self.seen.entry(op.to_owned()).or_default().0 += 1;
+        let reply = self.inner.call(op, profile, input);
+        if let Reply::Ok(out) = &reply {
+            let def = match op {
+                "create_room" => "create_room_output",
+                "join_room" => "join_room_output",
+                _ => "publication",
+            };
+            self.check(def, out);
+            self.seen.entry(op.to_owned()).or_default().1 += 1;
+        }
+        reply
+    }
 }
 
 #[test]
 fn reference_client_passes_every_scenario_in_both_profiles() {
     let scenarios = load_dir(dir()).unwrap();
     assert!(scenarios.len() >= 30, "{} scenarios", scenarios.len());
-    let mut client = TransportClient::reference();
+    let mut client = Validating::new();
     let started = std::time::Instant::now();
     let outcomes = run_all(&scenarios, None, &mut client).unwrap();
     let text = render_text(&outcomes);
@@ -26,6 +83,20 @@ fn reference_client_passes_every_scenario_in_both_profiles() {
         assert!(
             outcomes.iter().filter(|o| o.profile == p).count() >= 30,
             "profile {p}"
+        );
+    }
+    // Every input and output of every client operation has the shape the
+    // adapter protocol's schema fixes, and every operation was exercised.
+    assert!(
+        client.violations.is_empty(),
+        "{}",
+        client.violations.join("\n")
+    );
+    for op in CLIENT_OPS {
+        let (inputs, outputs) = client.seen.get(*op).copied().unwrap_or_default();
+        assert!(
+            inputs > 0 && outputs > 0,
+            "{op}: {inputs} inputs, {outputs} outputs"
         );
     }
 }
