@@ -346,7 +346,8 @@ pub struct Expect {
     #[serde(default)]
     pub received_by: Option<Vec<String>>,
     /// publish: per relay name, the outcome the client must report
-    /// (`accepted`, `rejected`, `timeout`, `unreachable`).
+    /// (`accepted`, `rejected`, `timeout`, `unreachable`), or several
+    /// joined by `|` where the spec leaves the choice open (C-17).
     #[serde(default)]
     pub outcomes: Option<BTreeMap<String, String>>,
     /// publish: the published `created_at` as an offset from `now`.
