@@ -10,7 +10,10 @@
 //! - `lenient-link`: reads links as the deployed app does (protocol facts
 //!   §2): the query is ignored, the key is read two characters at a time
 //!   with non-hexadecimal pairs as 0 and either case, and a key that is not
-//!   64 characters long is silently replaced with a fresh one.
+//!   64 characters long is silently replaced with a fresh one;
+//! - `floors-off-grid`: moves a slot that is off the first slot's 1800-second
+//!   grid down onto it when it writes a room, as v1 does (the deployed
+//!   app's silent move), instead of refusing the v2 room with `mask-off-grid`.
 //!
 //! A last test shows that a client which publishes and then reports a
 //! failure is caught by the harness's "a failed operation publishes
@@ -38,6 +41,7 @@ enum Mistake {
     AnyAuthor,
     IgnoresExpiry,
     LenientLink,
+    FloorsOffGrid,
 }
 
 impl Mistake {
@@ -48,6 +52,7 @@ impl Mistake {
             Self::AnyAuthor => "any-author",
             Self::IgnoresExpiry => "ignores-expiry",
             Self::LenientLink => "lenient-link",
+            Self::FloorsOffGrid => "floors-off-grid",
         }
     }
 }
@@ -243,6 +248,19 @@ impl ClientAdapter for Naive {
     }
 
     fn call(&mut self, op: &str, profile: &str, input: &Value) -> Reply {
+        if self.mistake == Mistake::FloorsOffGrid
+            && let Some(slots) = input.get("slots").and_then(Value::as_array)
+        {
+            let slots: Vec<i64> = slots.iter().filter_map(Value::as_i64).collect();
+            let first = slots.iter().min().copied().unwrap_or_default();
+            let floored: Vec<i64> = slots
+                .iter()
+                .map(|t| first + (t - first).div_euclid(1800) * 1800)
+                .collect();
+            let mut input = input.clone();
+            input["slots"] = json!(floored);
+            return self.reference.call(op, profile, &input);
+        }
         if self.mistake == Mistake::LenientLink {
             let mut input = input.clone();
             if let Some(link) = input.get("link").and_then(Value::as_str) {
@@ -278,6 +296,7 @@ fn each_naive_client_fails_exactly_the_scenarios_aimed_at_its_mistake() {
         Mistake::AnyAuthor,
         Mistake::IgnoresExpiry,
         Mistake::LenientLink,
+        Mistake::FloorsOffGrid,
     ] {
         let mut client = Naive {
             mistake,
