@@ -311,22 +311,49 @@ fn decrypt(ctx: &RoomContext, e: &Event, findings: &mut Vec<Finding>) -> Option<
     }
 }
 
-/// Secrets and plaintext of a room that must never appear in a tag (OS-LINK-8).
-pub fn secrets_of(room: &RoomFixture, plaintexts: &[String]) -> Vec<String> {
-    let key = hex::encode(room.room_key);
-    let mut out = vec![room.room_id.clone(), key];
-    out.extend(plaintexts.iter().filter(|p| p.len() >= 4).cloned());
+/// What must never appear in a published tag (OS-LINK-8): the link's room
+/// id and key, and the plaintext of the event (title or name, and every
+/// slot as decimal Unix seconds).
+#[derive(Clone, Debug, Default)]
+pub struct Secrets {
+    /// Found anywhere inside a tag value: the room id, the room key, slots,
+    /// and plaintext strings of 4 bytes or more.
+    pub anywhere: Vec<String>,
+    /// Found as a whole tag value: shorter plaintext strings, which could
+    /// occur inside a hexadecimal value by chance.
+    pub whole: Vec<String>,
+}
+
+/// The secrets of a room and of one event's plaintext.
+pub fn secrets_of(room: &RoomFixture, plaintexts: &[String], slots: &[i64]) -> Secrets {
+    let mut out = Secrets {
+        anywhere: vec![room.room_id.clone(), hex::encode(room.room_key)],
+        whole: Vec::new(),
+    };
+    for p in plaintexts.iter().filter(|p| !p.is_empty()) {
+        if p.len() >= 4 {
+            out.anywhere.push(p.clone());
+        } else {
+            out.whole.push(p.clone());
+        }
+    }
+    out.anywhere.extend(slots.iter().map(i64::to_string));
     out
 }
 
-/// OS-LINK-8: no tag of `e` contains one of `secrets`.
-pub fn leaks_in_tags(e: &Event, secrets: &[String], findings: &mut Vec<Finding>) {
+/// OS-LINK-8: no tag of `e` carries one of `secrets`.
+pub fn leaks_in_tags(e: &Event, secrets: &Secrets, findings: &mut Vec<Finding>) {
     for t in e.tags.iter() {
         for v in t.as_slice().iter().skip(1) {
-            for s in secrets {
-                if v.contains(s.as_str()) {
-                    findings.push(Finding::new(&["OS-LINK-8"], format!("a published tag contains plaintext or a link secret: {v:?} contains {s:?}")));
-                }
+            let inside = secrets.anywhere.iter().filter(|s| v.contains(s.as_str()));
+            let whole = secrets.whole.iter().filter(|s| v == *s);
+            for s in inside.chain(whole) {
+                findings.push(Finding::new(
+                    &["OS-LINK-8"],
+                    format!(
+                        "a published tag contains plaintext or a link secret: {v:?} contains {s:?}"
+                    ),
+                ));
             }
         }
     }
@@ -383,5 +410,55 @@ pub fn cross_room(
                 ),
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event_with(tags: Vec<Vec<String>>) -> Event {
+        let sk = nostr::key::SecretKey::from_slice(&[7; 32]).expect("a valid constant key");
+        ev::sign(&nostr::key::Keys::new(sk), 1, tags, "x".into(), &[0; 32])
+            .expect("the test tags are valid")
+    }
+
+    fn leaks(tags: &[(&str, &str)]) -> Vec<String> {
+        let secrets = Secrets {
+            anywhere: vec!["Team sync".into(), "1748851200".into()],
+            whole: vec!["Al".into()],
+        };
+        let e = event_with(
+            tags.iter()
+                .map(|(k, v)| vec![(*k).to_owned(), (*v).to_owned()])
+                .collect(),
+        );
+        let mut findings = Vec::new();
+        leaks_in_tags(&e, &secrets, &mut findings);
+        findings.into_iter().map(|f| f.message).collect()
+    }
+
+    #[test]
+    fn plaintext_in_a_tag_is_a_leak() {
+        assert_eq!(
+            leaks(&[("d", "ab12"), ("t", "openslots")]),
+            Vec::<String>::new()
+        );
+        assert_eq!(leaks(&[("title", "Team sync")]).len(), 1);
+        assert_eq!(leaks(&[("slot", "at 1748851200")]).len(), 1);
+        // A short name counts only as a whole value: "Al" inside hex is chance.
+        assert_eq!(leaks(&[("name", "Al")]).len(), 1);
+        assert!(leaks(&[("d", "00Al00")]).is_empty());
+    }
+
+    #[test]
+    fn v1_rooms_move_off_grid_slots_down_and_v2_rooms_keep_them() {
+        // Spec §10.4, Kathmandu: offsets 0, 1800, 85500, 87300.
+        let slots = [504847800, 504849600, 504933300, 504935100];
+        assert_eq!(
+            offered_slots(Profile::V1, &slots),
+            vec![504847800, 504849600, 504932400, 504934200]
+        );
+        assert_eq!(offered_slots(Profile::V2, &slots), slots.to_vec());
     }
 }

@@ -557,7 +557,11 @@ fn check_publish(
                 format!("created_at {}, expected {want}", e.created_at.as_secs()),
             ));
         }
-        let secrets = check::secrets_of(room, plaintexts);
+        let slots: Vec<i64> = match expected {
+            Expected::Room { slots, .. } => slots.clone(),
+            Expected::Response { available, .. } => available.clone(),
+        };
+        let secrets = check::secrets_of(room, plaintexts, &slots);
         check::leaks_in_tags(&e, &secrets, findings);
         cx.published
             .push((step.room.clone(), step.actor.clone(), e));
