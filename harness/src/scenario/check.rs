@@ -452,6 +452,37 @@ mod tests {
     }
 
     #[test]
+    fn a_key_or_a_tag_value_shared_by_two_rooms_is_a_link_between_them() {
+        let a = event_with(vec![vec!["d".into(), "aa".into()]]);
+        let b = event_with(vec![vec!["d".into(), "bb".into()]]);
+        let shared = event_with(vec![vec!["d".into(), "aa".into()]]);
+        let run = |profile, events: &[(&str, &Event)]| {
+            let published: Vec<(String, String, Event)> = events
+                .iter()
+                .map(|(room, e)| ((*room).to_owned(), "someone".to_owned(), (*e).clone()))
+                .collect();
+            let mut findings = Vec::new();
+            cross_room(profile, &published, &mut findings);
+            findings
+                .into_iter()
+                .map(|f| f.requirements.join(","))
+                .collect::<Vec<_>>()
+        };
+        // One key in two rooms: a finding in v2 only (v1 keeps one key per
+        // device by design, hazard 5).
+        assert_eq!(
+            run(Profile::V2, &[("r1", &a), ("r2", &b)]),
+            vec!["OS-KDF-4"]
+        );
+        assert!(run(Profile::V1, &[("r1", &a), ("r2", &b)]).is_empty());
+        // The same d-tag value in two rooms links them in either profile.
+        let v1 = run(Profile::V1, &[("r1", &a), ("r2", &shared)]);
+        assert_eq!(v1, vec!["OS-LINK-8,OS-KDF-4"]);
+        // Two events of one room share nothing worth reporting.
+        assert!(run(Profile::V2, &[("r1", &a), ("r1", &shared)]).is_empty());
+    }
+
+    #[test]
     fn v1_rooms_move_off_grid_slots_down_and_v2_rooms_keep_them() {
         // Spec §10.4, Kathmandu: offsets 0, 1800, 85500, 87300.
         let slots = [504847800, 504849600, 504933300, 504935100];
