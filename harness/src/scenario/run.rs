@@ -540,7 +540,7 @@ fn check_publish(
         match found {
             Some(e) => copy = copy.or(Some(e)),
             None => findings.push(Finding::new(
-                &["OS-EVENT-12"],
+                &["OS-EVENT-12", "OS-ADAPTER-13"],
                 format!(
                     "relay {n} never received event {id}: a client publishes to every relay given"
                 ),
@@ -553,8 +553,11 @@ fn check_publish(
         let want = expect.created_at.map_or(now, |o| offset(cx.s.now, o));
         if e.created_at.as_secs() != want {
             findings.push(Finding::new(
-                &["OS-EVENT-9"],
-                format!("created_at {}, expected {want}", e.created_at.as_secs()),
+                &["OS-EVENT-9", "OS-ADAPTER-12"],
+                format!(
+                    "created_at {}, expected {want} (the operation's `now` is the client's clock)",
+                    e.created_at.as_secs()
+                ),
             ));
         }
         let slots: Vec<i64> = match expected {
