@@ -102,6 +102,18 @@ fn reference_client_passes_every_scenario_in_both_profiles() {
 }
 
 #[test]
+fn the_readme_counts_the_scenarios_right() {
+    let scenarios = load_dir(dir()).unwrap();
+    let runs: usize = scenarios.iter().map(|s| s.profiles.len()).sum();
+    let readme = std::fs::read_to_string(dir().join("../../README.md")).unwrap();
+    let said = format!("{} scenarios, {runs} runs", scenarios.len());
+    assert!(
+        readme.replace('\n', " ").contains(&said),
+        "README.md should say {said:?}"
+    );
+}
+
+#[test]
 fn every_hazard_of_the_design_has_a_scenario() {
     let scenarios = load_dir(dir()).unwrap();
     // Hazards 7 (links) and 10 (slot grid) are also answered by the vector
