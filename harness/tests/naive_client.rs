@@ -400,3 +400,58 @@ fn a_failed_operation_that_published_is_caught() {
         );
     }
 }
+
+/// The reference, except that before it joins it asks every relay for
+/// events tagged with the room key: the link's secret goes to the relays.
+struct SendsKeyToRelays(TransportClient);
+
+impl ClientAdapter for SendsKeyToRelays {
+    fn name(&self) -> String {
+        "sends-key-to-relays".into()
+    }
+
+    fn call(&mut self, op: &str, profile: &str, input: &Value) -> Reply {
+        if op == "join_room" {
+            let link = Link::parse(input["link"].as_str().unwrap()).unwrap();
+            let key = hex::encode(link.key.as_bytes());
+            let relays: Vec<String> = input["relays"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap().to_owned())
+                .collect();
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            let filter = json!({"kinds": [ev::KIND], "#k": [key]});
+            rt.block_on(net::query(&relays, &[filter], Duration::from_secs(2)));
+        }
+        self.0.call(op, profile, input)
+    }
+}
+
+#[test]
+fn a_link_secret_sent_to_a_relay_is_caught() {
+    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../vectors/scenarios"));
+    let scenarios: Vec<_> = load_dir(dir)
+        .unwrap()
+        .into_iter()
+        .filter(|s| s.id == "basic-join")
+        .collect();
+    assert_eq!(scenarios.len(), 1);
+    let mut client = SendsKeyToRelays(TransportClient::reference());
+    let outcomes = run_all(&scenarios, None, &mut client).unwrap();
+    assert_eq!(outcomes.len(), 2);
+    for o in &outcomes {
+        assert_eq!(o.status, Status::Fail, "{}", o.profile);
+        assert!(
+            o.findings.iter().all(|f| f.step == 0
+                && f.finding.requirements == ["OS-LINK-8"]
+                && f.finding.message.contains("received the key of room main")),
+            "{}: {:?}",
+            o.profile,
+            o.findings
+        );
+    }
+}

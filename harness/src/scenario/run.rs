@@ -195,6 +195,7 @@ fn run_inner(
     }
     let mut cross = Vec::new();
     check::cross_room(profile, &cx.published, &mut cross);
+    link_secrets_on_the_wire(&cx, &mut cross);
     findings.extend(cross.into_iter().map(|finding| StepFinding {
         step: 0,
         op: "all".into(),
@@ -202,6 +203,40 @@ fn run_inner(
     }));
     rt.block_on(relays::stop(cx.relays));
     Ok(skipped)
+}
+
+/// OS-LINK-8: no relay received a room's key or id in anything a client
+/// sent (REQ filters, events, other frames, binary frames as hex), in
+/// either case.
+fn link_secrets_on_the_wire(cx: &Ctx<'_>, findings: &mut Vec<Finding>) {
+    let mut secrets: Vec<(String, String)> = Vec::new();
+    for (name, room) in &cx.fx.rooms {
+        let key = hex::encode(room.room_key);
+        secrets.push((format!("the key of room {name}"), key));
+        secrets.push((
+            format!("the id of room {name}"),
+            room.room_id.to_lowercase(),
+        ));
+    }
+    for (relay_name, r) in &cx.relays {
+        let Some(relay) = &r.relay else { continue };
+        for record in relay.recorder().records() {
+            let text = serde_json::to_string(&record.frame)
+                .unwrap_or_default()
+                .to_lowercase();
+            for (what, secret) in &secrets {
+                if text.contains(secret.as_str()) {
+                    findings.push(Finding::new(
+                        &["OS-LINK-8"],
+                        format!(
+                            "relay {relay_name} received {what} in a client frame (connection {}, #{})",
+                            record.connection, record.seq
+                        ),
+                    ));
+                }
+            }
+        }
+    }
 }
 
 /// Events each running relay has recorded from clients so far.
