@@ -112,18 +112,23 @@ fn lenient_link(link: &str) -> String {
     }
 }
 
+/// The relay URLs of a client operation's input.
+fn relays_of(input: &Value) -> Vec<String> {
+    input["relays"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect()
+}
+
 impl Naive {
     fn join(&mut self, profile: &str, input: &Value) -> Reply {
         let Ok(link) = Link::parse(input["link"].as_str().unwrap()) else {
             // Links are not this client's mistake: the reference's answer.
             return self.reference.call("join_room", profile, input);
         };
-        let relays: Vec<String> = input["relays"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_str().unwrap().to_owned())
-            .collect();
+        let relays = relays_of(input);
         let timeout = Duration::from_millis(input["timeout_ms"].as_u64().unwrap());
         let now = input["now"].as_u64().unwrap();
         let now_eff = if self.mistake == Mistake::IgnoresExpiry {
@@ -353,6 +358,23 @@ fn each_naive_client_fails_exactly_the_scenarios_aimed_at_its_mistake() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// Runs one scenario, in both profiles, against `client`.
+fn both_profiles_of(
+    id: &str,
+    mut client: impl ClientAdapter,
+) -> Vec<openslots_harness::scenario::run::Outcome> {
+    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../vectors/scenarios"));
+    let scenarios: Vec<_> = load_dir(dir)
+        .unwrap()
+        .into_iter()
+        .filter(|s| s.id == id)
+        .collect();
+    assert_eq!(scenarios.len(), 1, "{id}");
+    let outcomes = run_all(&scenarios, None, &mut client).unwrap();
+    assert_eq!(outcomes.len(), 2, "{id}");
+    outcomes
+}
+
 /// The reference, except that after a successful `respond` it reports
 /// `payload-json`, as a client that publishes before it has checked would.
 struct PublishesThenFails(TransportClient);
@@ -375,16 +397,10 @@ impl ClientAdapter for PublishesThenFails {
 
 #[test]
 fn a_failed_operation_that_published_is_caught() {
-    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../vectors/scenarios"));
-    let scenarios: Vec<_> = load_dir(dir)
-        .unwrap()
-        .into_iter()
-        .filter(|s| s.id == "h6-create-carries-expiration")
-        .collect();
-    assert_eq!(scenarios.len(), 1);
-    let mut client = PublishesThenFails(TransportClient::reference());
-    let outcomes = run_all(&scenarios, None, &mut client).unwrap();
-    assert_eq!(outcomes.len(), 2);
+    let outcomes = both_profiles_of(
+        "h6-create-carries-expiration",
+        PublishesThenFails(TransportClient::reference()),
+    );
     for o in &outcomes {
         assert_eq!(o.status, Status::Fail, "{}", o.profile);
         let published: Vec<_> = o
@@ -414,12 +430,7 @@ impl ClientAdapter for SendsKeyToRelays {
         if op == "join_room" {
             let link = Link::parse(input["link"].as_str().unwrap()).unwrap();
             let key = hex::encode(link.key.as_bytes());
-            let relays: Vec<String> = input["relays"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|v| v.as_str().unwrap().to_owned())
-                .collect();
+            let relays = relays_of(input);
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
@@ -433,16 +444,7 @@ impl ClientAdapter for SendsKeyToRelays {
 
 #[test]
 fn a_link_secret_sent_to_a_relay_is_caught() {
-    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../vectors/scenarios"));
-    let scenarios: Vec<_> = load_dir(dir)
-        .unwrap()
-        .into_iter()
-        .filter(|s| s.id == "basic-join")
-        .collect();
-    assert_eq!(scenarios.len(), 1);
-    let mut client = SendsKeyToRelays(TransportClient::reference());
-    let outcomes = run_all(&scenarios, None, &mut client).unwrap();
-    assert_eq!(outcomes.len(), 2);
+    let outcomes = both_profiles_of("basic-join", SendsKeyToRelays(TransportClient::reference()));
     for o in &outcomes {
         assert_eq!(o.status, Status::Fail, "{}", o.profile);
         assert!(
