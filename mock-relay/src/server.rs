@@ -245,6 +245,9 @@ async fn accept_loop(
         tokio::select! {
             accepted = listener.accept() => {
                 if let Ok((stream, _)) = accepted {
+                    // Frames go out as written: no Nagle delay waiting for
+                    // the peer's delayed ACK (about 40 ms a round on loopback).
+                    let _ = stream.set_nodelay(true);
                     connections.spawn(serve(stream, shared.clone()));
                 }
             }

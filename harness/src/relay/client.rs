@@ -209,7 +209,9 @@ pub struct Conn {
 impl Conn {
     /// Opens a connection, giving up after `timeout`.
     pub async fn connect(url: &str, timeout: Duration) -> Result<Self, ClientError> {
-        let attempt = tokio::time::timeout(timeout, tokio_tungstenite::connect_async(url)).await;
+        // `disable_nagle`: each frame goes out as written.
+        let connecting = tokio_tungstenite::connect_async_with_config(url, None, true);
+        let attempt = tokio::time::timeout(timeout, connecting).await;
         match attempt {
             Ok(Ok((ws, _))) => Ok(Self {
                 ws,

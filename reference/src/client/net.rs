@@ -135,7 +135,9 @@ type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 async fn connect(url: &str, deadline: Instant) -> Result<Socket, String> {
-    match tokio::time::timeout_at(deadline, tokio_tungstenite::connect_async(url)).await {
+    // `disable_nagle`: a client's small frames (REQ, EVENT) go out at once.
+    let connecting = tokio_tungstenite::connect_async_with_config(url, None, true);
+    match tokio::time::timeout_at(deadline, connecting).await {
         Ok(Ok((socket, _))) => Ok(socket),
         Ok(Err(e)) => Err(e.to_string()),
         Err(_) => Err("timed out while connecting".to_owned()),
