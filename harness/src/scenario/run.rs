@@ -449,6 +449,11 @@ fn run_step(
         ));
     }
     let expect = expect_for(step, profile);
+    // A spoiled link is part of what went wrong: say which.
+    let given = step
+        .link_edit
+        .map(|_| format!(" (given the link {link:?})"))
+        .unwrap_or_default();
     let value = match (reply, &expect.error) {
         (Reply::Unsupported(why), _) => return Ok(Some(format!("{}: {why}", step.op.as_str()))),
         (Reply::Error { code, .. }, _) if expect.or_error.as_ref() == Some(&code) => {
@@ -459,7 +464,7 @@ fn run_step(
             if &code != want {
                 findings.push(Finding::new(
                     &[],
-                    format!("failed with `{code}` ({message}), expected `{want}`"),
+                    format!("failed with `{code}` ({message}), expected `{want}`{given}"),
                 ));
             }
             cx.published_ids.push(None);
@@ -468,7 +473,7 @@ fn run_step(
         (Reply::Error { code, message }, None) => {
             findings.push(Finding::new(
                 &[],
-                format!("failed with `{code}`: {message}"),
+                format!("failed with `{code}`: {message}{given}"),
             ));
             cx.published_ids.push(None);
             return Ok(None);
@@ -476,7 +481,7 @@ fn run_step(
         (Reply::Ok(v), Some(want)) => {
             findings.push(Finding::new(
                 &[],
-                format!("succeeded, expected the error `{want}`; output: {v}"),
+                format!("succeeded, expected the error `{want}`{given}; output: {v}"),
             ));
             cx.published_ids
                 .push(v.get("event_id").and_then(Value::as_str).map(str::to_owned));
