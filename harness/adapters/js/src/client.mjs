@@ -116,7 +116,7 @@ async function join(link, now, relays, timeoutMs) {
 }
 
 function describeStatuses(statuses) {
-  return statuses.map((s) => `${s.relay} ${s.status}`).join(", ") || "no relay given";
+  return [...new Set(statuses.map((s) => `${s.relay} ${s.status}`))].join(", ") || "no relay given";
 }
 
 /** Parses the link before anything else (a link a client cannot read is refused, OS-LINK-3). */
