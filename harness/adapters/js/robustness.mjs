@@ -13,6 +13,7 @@
 // usage: node robustness.mjs [--adapter "<command>"]   (exit status 1 on a violation)
 
 import { spawn } from "node:child_process";
+import { createServer } from "node:net";
 import { readFileSync, readdirSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -93,4 +94,64 @@ for (let k = 0; k < Math.min(answers.length, reqs.length); k++) {
 }
 if (status !== 0) violation(`adapter exited with ${status}`);
 console.log(`robustness: ${reqs.length + junk.length} malformed requests, ${violations} violation(s)`);
+
+// Relays that never answer (OS-RES-7, OS-EVENT-12): a listener on 127.0.0.1
+// that accepts connections and never completes the WebSocket handshake, and
+// a port on which nothing listens. Every client operation must end with its
+// code within its timeout (one round: the first round already fails) plus a
+// margin, must have tried the silent relay, and the adapter must still exit
+// when standard input closes. Skipped when the adapter lists no client
+// operation.
+const silentChecks = await silentRelays();
+console.log(`robustness: ${silentChecks} client operations against relays that never answer, ${violations} violation(s) in all`);
 process.exitCode = violations ? 1 : 0;
+
+async function silentRelays() {
+  let accepted = 0;
+  const sockets = new Set();
+  const silent = createServer((sock) => {
+    accepted++;
+    sockets.add(sock);
+    sock.on("error", () => {});
+    sock.on("close", () => sockets.delete(sock));
+  });
+  await new Promise((r) => silent.listen(0, "127.0.0.1", r));
+  const closed = createServer();
+  await new Promise((r) => closed.listen(0, "127.0.0.1", r));
+  const refusedPort = closed.address().port;
+  await new Promise((r) => closed.close(r));
+  const timeoutMs = 300;
+  const relays = [`ws://127.0.0.1:${silent.address().port}`, `ws://127.0.0.1:${refusedPort}`];
+  const proc = spawn(cmd, { shell: true, stdio: ["pipe", "pipe", "ignore"] });
+  const pending = [];
+  createInterface({ input: proc.stdout }).on("line", (l) => pending.shift()?.(l));
+  const done = new Promise((r) => proc.on("exit", r));
+  const ask = (req) =>
+    new Promise((r) => {
+      pending.push((line) => r(line));
+      proc.stdin.write(JSON.stringify(req) + "\n");
+    });
+  let n = 0;
+  const hello = JSON.parse(await ask({ id: 0, op: "hello", protocol: 1 }));
+  if (hello?.ok?.operations?.includes("join_room")) {
+    let rid = 1;
+    for (const [op, profile, base] of clientCases) {
+      const want = op === "create_room" ? "publish-failed" : "relay-unavailable";
+      const before = accepted;
+      const t0 = performance.now();
+      const line = await ask({ id: rid++, op, profile, input: { ...base, relays, timeout_ms: timeoutMs } });
+      const ms = performance.now() - t0;
+      n++;
+      const a = JSON.parse(line);
+      if (a.error?.code !== want) violation(`${op} ${profile} against silent relays: ${line.slice(0, 200)}, expected the error ${want}`);
+      if (ms > timeoutMs + 1000) violation(`${op} ${profile} against silent relays took ${Math.round(ms)} ms with timeout_ms ${timeoutMs}`);
+      if (accepted === before) violation(`${op} ${profile} never connected to the relay it was given`);
+    }
+  }
+  proc.stdin.end();
+  const exitCode = await done;
+  if (exitCode !== 0) violation(`adapter exited with ${exitCode} after the silent-relay requests`);
+  for (const sock of sockets) sock.destroy();
+  await new Promise((r) => silent.close(r));
+  return n;
+}
