@@ -2,10 +2,14 @@
 // OpenSlots adapter (spec/adapter-protocol.md, protocol 1): JSON Lines over
 // stdin/stdout, one response per request, in order. Nothing but responses is
 // written to stdout; diagnostics go to stderr. The wall clock is never read:
-// every time comes in the request's input.
+// every time comes in the request's input. The client operations (adapter
+// protocol §9) need the platform's WebSocket: Node 22 and later, or Node 20
+// started with `--experimental-websocket`; without it they answer
+// `unsupported` with that reason.
 
 import { createInterface } from "node:readline";
-import { OsError } from "./src/errors.mjs";
+import { OsError, BadRequest } from "./src/errors.mjs";
+import { NoWebSocket } from "./src/client.mjs";
 import { OPERATIONS, Unsupported } from "./src/operations.mjs";
 
 const NAME = "openslots-adapter-js";
@@ -47,7 +51,8 @@ async function answer(line) {
     return { id, ok: await OPERATIONS[op](input, profile) };
   } catch (e) {
     if (e instanceof OsError) return { id, error: { code: e.code, message: e.message } };
-    if (e instanceof Unsupported) return { id, unsupported: e.message };
+    if (e instanceof BadRequest) return { id, error: { code: "bad-request", message: e.message } };
+    if (e instanceof Unsupported || e instanceof NoWebSocket) return { id, unsupported: e.message };
     // A failure that is no protocol error (malformed input the operation did
     // not anticipate): reported, never fatal.
     process.stderr.write(`${NAME}: ${op} #${id}: ${e?.stack ?? e}\n`);

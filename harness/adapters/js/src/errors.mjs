@@ -10,7 +10,7 @@ export const CODES = new Set([
   "mask-encoding", "mask-length", "mask-trailing-bits", "mask-too-large", "mask-untrimmed", "mask-off-grid",
   "grid-zone", "grid-date", "grid-time", "grid-empty",
   "event-json", "event-id", "event-sig", "event-kind", "event-tag", "event-author", "event-expired",
-  "room-not-found",
+  "room-not-found", "relay-unavailable", "publish-failed",
 ]);
 
 /** A protocol failure with its spec §15 code. */
@@ -25,4 +25,16 @@ export class OsError extends Error {
 /** Throws an OsError. */
 export function fail(code, message) {
   throw new OsError(code, message);
+}
+
+/**
+ * A request whose input lacks a member the operation needs or has one of the
+ * wrong type (adapter protocol OS-ADAPTER-6): answered with the code
+ * `bad-request`, which is not a spec §15 code and never matches a case.
+ */
+export class BadRequest extends Error {}
+
+/** Throws a BadRequest. */
+export function badRequest(message) {
+  throw new BadRequest(message);
 }

@@ -1,6 +1,7 @@
 // The operations of spec/adapter-protocol.md §4: each takes a vector case's
 // `input` and the group's profile and returns the suite's `expected` shape,
-// or throws an OsError with a spec §15 code.
+// or throws an OsError with a spec §15 code. The client operations of §9
+// (create_room, join_room, respond, update_room) are in client.mjs.
 
 import { fail } from "./errors.mjs";
 import { isLowerHex, hexToBytes, toHex } from "./bytes.mjs";
@@ -14,6 +15,7 @@ import * as mask from "./mask.mjs";
 import { buildRoomEvent, buildResponseEvent, readEvent, roomContext, parseEventJson, nextCreatedAt } from "./event.mjs";
 import { getExpiration } from "./expiry.mjs";
 import { resolve } from "./resolution.mjs";
+import { CLIENT_OPERATIONS } from "./client.mjs";
 
 /** Thrown for a profile an operation does not have; the adapter answers `unsupported`. */
 export class Unsupported extends Error {}
@@ -148,6 +150,8 @@ export const OPERATIONS = {
     integer(input.now, "event-expired", "now");
     return resolve(input);
   },
+  // client operations over relays (adapter protocol §9)
+  ...CLIENT_OPERATIONS,
 };
 
 function str(v, code = "payload-json") {

@@ -29,7 +29,16 @@ function listedRejections(rejected, validIds) {
 }
 
 /** resolve: the output of OS-RES-4, or room-not-found. */
-export async function resolve({ link, now, events }) {
+export async function resolve(input) {
+  return (await resolveDetailed(input)).view;
+}
+
+/**
+ * §14.2 with what a client needs besides the view of OS-RES-4: the room
+ * context, the winning room version ({event, title, start, mask}) and the
+ * winning response per author.
+ */
+export async function resolveDetailed({ link, now, events }) {
   const ctx = await roomContext(link); // 1
   // 2. exact duplicates
   const seen = new Set();
@@ -106,7 +115,7 @@ export async function resolve({ link, now, events }) {
     .sort((a, b) => (a.pubkey < b.pubkey ? -1 : a.pubkey > b.pubkey ? 1 : 0));
   const counts = slots.map((t) => participants.filter((p) => p.available.includes(t)).length);
   const byId = (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  return {
+  const view = {
     roomEventId: winner.event.id,
     host: winner.event.pubkey,
     title: winner.title,
@@ -116,4 +125,5 @@ export async function resolve({ link, now, events }) {
     rejected: listedRejections(rejected, validIds).sort(byId),
     superseded: [...new Set(superseded)].sort(),
   };
+  return { view, ctx, winner, perAuthor };
 }
