@@ -34,6 +34,10 @@ pub struct ClientArgs {
     /// has its own, shorter, operation timeout).
     #[arg(long, value_name = "SECS", default_value_t = 30.0)]
     pub timeout: f64,
+    /// Fail when any run is skipped (an operation or profile the adapter
+    /// does not support): for CI, where a client must run every scenario.
+    #[arg(long)]
+    pub no_skip: bool,
 }
 
 /// Arguments of `mock-relay`.
@@ -88,7 +92,14 @@ pub fn client(args: &ClientArgs) -> ExitCode {
             println!("client: {}", adapter.name());
             print!("{}", run::render_text(&outcomes));
             println!("total {} ms", started.elapsed().as_millis());
-            if outcomes
+            let skipped = outcomes
+                .iter()
+                .filter(|o| matches!(o.status, Status::Skip(_)))
+                .count();
+            if args.no_skip && skipped > 0 {
+                eprintln!("error: {skipped} run(s) skipped, and --no-skip was given");
+                ExitCode::FAILURE
+            } else if outcomes
                 .iter()
                 .any(|o| matches!(o.status, Status::Fail | Status::Broken(_)))
             {

@@ -36,7 +36,7 @@ pub enum Reply {
 }
 
 /// A client under test: anything that answers the client operations of the
-/// adapter protocol (§6), in process or as an adapter program.
+/// adapter protocol (§9), in process or as an adapter program.
 pub trait ClientAdapter {
     /// A name for reports.
     fn name(&self) -> String;

@@ -13,7 +13,7 @@ use std::path::Path;
 use serde::Deserialize;
 use serde_json::Value;
 
-/// The client operations of the adapter protocol (§6).
+/// The client operations of the adapter protocol (§9).
 pub const CLIENT_OPS: &[&str] = &["create_room", "join_room", "respond", "update_room"];
 
 /// One scenario file.

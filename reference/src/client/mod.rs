@@ -2,7 +2,7 @@
 //!
 //! Four operations, each over a list of relay URLs with one timeout, and
 //! each taking `now` and every random value from its caller, so that the
-//! conformance harness can check the results exactly (adapter protocol §6):
+//! conformance harness can check the results exactly (adapter protocol §9):
 //!
 //! - [`create_room`]: build and sign a room event, publish it to every relay.
 //! - [`join_room`]: query every relay, union what they return, resolve.

@@ -1,5 +1,5 @@
 //! The client operations of the adapter protocol (`spec/adapter-protocol.md`
-//! §6, schema `spec/schemas/adapter-client.schema.json`): JSON in, JSON out.
+//! §9, schema `spec/schemas/adapter-client.schema.json`): JSON in, JSON out.
 //!
 //! [`call`] runs `create_room`, `join_room`, `respond` or `update_room` on a
 //! runtime of its own and returns the `ok` object or the error (a spec §15

@@ -1,4 +1,4 @@
-//! The client operations (spec/adapter-protocol.md §6): `create_room`,
+//! The client operations (spec/adapter-protocol.md §9): `create_room`,
 //! `join_room`, `respond` and `update_room` over real relays, by the
 //! reference client of the `openslots` crate (feature `client`).
 
