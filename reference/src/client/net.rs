@@ -32,9 +32,10 @@ pub enum QueryStatus {
 }
 
 impl QueryStatus {
-    /// Whether the relay answered at all: `EOSE` or `CLOSED`.
+    /// Whether the relay answered the query: it sent `EOSE`. A `CLOSED`
+    /// refuses the query (OS-RES-7), whatever events came before it.
     pub fn answered(&self) -> bool {
-        matches!(self, Self::Eose | Self::Closed(_))
+        matches!(self, Self::Eose)
     }
 
     /// A short machine-readable name.
@@ -79,8 +80,8 @@ impl QueryOutcome {
             .collect()
     }
 
-    /// Whether at least one relay could be queried (OS-RES-7): it answered
-    /// `EOSE` or `CLOSED`, or sent at least one event.
+    /// Whether at least one relay could be queried (OS-RES-7): it sent
+    /// `EOSE` or at least one event.
     pub fn any_relay_answered(&self) -> bool {
         self.relays
             .iter()
