@@ -450,7 +450,7 @@ fn a_link_secret_sent_to_a_relay_is_caught() {
         assert!(
             o.findings.iter().all(|f| f.step == 0
                 && f.finding.requirements == ["OS-LINK-8"]
-                && f.finding.message.contains("received the key of room main")),
+                && f.finding.message.contains("(the key or id of room main)")),
             "{}: {:?}",
             o.profile,
             o.findings

@@ -20,7 +20,7 @@ use openslots::{Profile, client, expiry};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use super::model::{EventSpec, IdClass, Role, Scenario, Tamper};
+use super::model::{EventSpec, IdClass, LinkEdit, Role, Scenario, Tamper};
 
 /// The largest v2 mask, `n` ≤ 35,136 (OS-MASK-6), written here from the spec.
 const V2_MASK_LIMIT: usize = 35_136;
@@ -238,12 +238,9 @@ fn build_event(s: &Scenario, fx: &Fixtures, e: &EventSpec) -> Result<BuiltEvent,
             let mut payload = ResponsePayload::choose(&room_payload, profile, &name, &e.available)
                 .map_err(|m| m.to_string())?;
             if e.tamper == Some(Tamper::MaskLonger) {
-                let mut longer = Mask::zeros(payload.mask.len() + 1);
-                for i in payload.mask.iter_ones() {
-                    longer.set(i, true);
-                }
-                longer.set(payload.mask.len(), true);
-                payload.mask = longer;
+                let n = payload.mask.len();
+                payload.mask =
+                    Mask::from_indices(n + 1, payload.mask.iter_ones().chain(std::iter::once(n)));
             }
             let text = if e.tamper == Some(Tamper::MaskStray) {
                 let mut o = mask::encode_v1(&payload.mask);
@@ -259,10 +256,7 @@ fn build_event(s: &Scenario, fx: &Fixtures, e: &EventSpec) -> Result<BuiltEvent,
                     .to_json(profile, &binding)
                     .map_err(|m| m.to_string())?;
                 let (n, b) = mask::encode_v2(&payload.mask);
-                let mut big = Mask::zeros(V2_MASK_LIMIT + 1);
-                for i in payload.mask.iter_ones() {
-                    big.set(i, true);
-                }
+                let big = Mask::from_indices(V2_MASK_LIMIT + 1, payload.mask.iter_ones());
                 let (big_n, big_b) = mask::encode_v2(&big);
                 let from = format!(r#""mask":{{"n":{n},"b":"{b}"}}"#);
                 if !text.contains(&from) {
@@ -441,4 +435,55 @@ fn spoil(event: Event, tamper: Option<Tamper>) -> BuiltEvent {
 /// The id of a built event, parsed.
 pub fn event_id(b: &BuiltEvent) -> Option<EventId> {
     EventId::from_hex(&b.id).ok()
+}
+
+/// Spoils a canonical link (`<origin>/room/<id>#<fragment>`) as a step's
+/// `link_edit` says; `other_host` is a valid x-only key that did not sign
+/// the room.
+///
+/// # Errors
+///
+/// A link that is not canonical, or a v2-only edit of a v1 link.
+pub fn edit_link(link: &str, edit: LinkEdit, other_host: &str) -> Result<String, String> {
+    let (base, fragment) = link
+        .split_once('#')
+        .ok_or_else(|| format!("canonical link without a fragment: {link}"))?;
+    let (prefix, room_id) = base
+        .rsplit_once('/')
+        .ok_or_else(|| format!("canonical link without a path: {link}"))?;
+    // (version prefix, key, host suffix)
+    let (version, key, host) = match fragment.strip_prefix("v2.") {
+        None => ("", fragment, None),
+        Some(rest) => {
+            let (k, h) = rest
+                .split_once('.')
+                .ok_or_else(|| format!("canonical v2 link without a host: {link}"))?;
+            ("v2.", k, Some(h))
+        }
+    };
+    let join = |version: &str, key: &str, host: Option<&str>| match host {
+        None => format!("{prefix}/{room_id}#{version}{key}"),
+        Some(h) => format!("{prefix}/{room_id}#{version}{key}.{h}"),
+    };
+    let v2_only = |what: &str| format!("link edit {what} applies to v2 links only");
+    Ok(match edit {
+        LinkEdit::NoFragment => base.to_owned(),
+        LinkEdit::Query => format!("{base}?ref=mail#{fragment}"),
+        LinkEdit::RoomIdUpper => format!("{prefix}/{}#{fragment}", room_id.to_uppercase()),
+        LinkEdit::KeyTruncated => join(version, &key[..key.len().saturating_sub(1)], host),
+        LinkEdit::KeyNotHex => {
+            let cut = &key[..key.len().saturating_sub(1)];
+            join(version, &format!("{cut}g"), host)
+        }
+        LinkEdit::KeyUpper => join(version, &key.to_uppercase(), host),
+        LinkEdit::VersionThree => join("v3.", key, host),
+        LinkEdit::HostKeyInvalid => {
+            host.ok_or_else(|| v2_only("host-key-invalid"))?;
+            join(version, key, Some(&"0".repeat(64)))
+        }
+        LinkEdit::HostKeyOther => {
+            host.ok_or_else(|| v2_only("host-key-other"))?;
+            join(version, key, Some(other_host))
+        }
+    })
 }

@@ -18,6 +18,7 @@ use openslots::{Profile, SLOT_SECONDS, mask};
 use serde_json::Value;
 
 use super::build::{self, RoomFixture};
+use super::relays::RunningRelay;
 
 /// One failed check: the requirements it enforces and what went wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -354,6 +355,39 @@ pub fn leaks_in_tags(e: &Event, secrets: &Secrets, findings: &mut Vec<Finding>) 
                         "a published tag contains plaintext or a link secret: {v:?} contains {s:?}"
                     ),
                 ));
+            }
+        }
+    }
+}
+
+/// OS-LINK-8 on the wire: no relay received a room's key or id in anything
+/// a client sent it (`REQ` filters, events, other frames, binary frames as
+/// hex), in either case.
+pub fn secrets_on_the_wire(
+    rooms: &BTreeMap<String, RoomFixture>,
+    relays: &BTreeMap<String, RunningRelay>,
+    findings: &mut Vec<Finding>,
+) {
+    for (relay_name, r) in relays {
+        let Some(relay) = &r.relay else { continue };
+        for record in relay.recorder().records() {
+            let text = serde_json::to_string(&record.frame)
+                .unwrap_or_default()
+                .to_lowercase();
+            for (room_name, room) in rooms {
+                // With no plaintext, a room's secrets are its key and its id.
+                for secret in secrets_of(room, &[], &[]).anywhere {
+                    if text.contains(&secret.to_lowercase()) {
+                        findings.push(Finding::new(
+                            &["OS-LINK-8"],
+                            format!(
+                                "relay {relay_name} received {secret:?} (the key or id of room \
+                                 {room_name}) in a client frame (connection {}, #{})",
+                                record.connection, record.seq
+                            ),
+                        ));
+                    }
+                }
             }
         }
     }

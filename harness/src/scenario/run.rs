@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 use super::build::{self, Fixtures};
 use super::check::{self, Expected, Finding};
-use super::model::{Expect, LinkEdit, Op, Scenario, Step};
+use super::model::{Expect, Op, Scenario, Step};
 use super::relays::{self, RunningRelay};
 use super::{ClientAdapter, Reply};
 
@@ -195,7 +195,7 @@ fn run_inner(
     }
     let mut cross = Vec::new();
     check::cross_room(profile, &cx.published, &mut cross);
-    link_secrets_on_the_wire(&cx, &mut cross);
+    check::secrets_on_the_wire(&cx.fx.rooms, &cx.relays, &mut cross);
     findings.extend(cross.into_iter().map(|finding| StepFinding {
         step: 0,
         op: "all".into(),
@@ -205,97 +205,12 @@ fn run_inner(
     Ok(skipped)
 }
 
-/// OS-LINK-8: no relay received a room's key or id in anything a client
-/// sent (REQ filters, events, other frames, binary frames as hex), in
-/// either case.
-fn link_secrets_on_the_wire(cx: &Ctx<'_>, findings: &mut Vec<Finding>) {
-    let mut secrets: Vec<(String, String)> = Vec::new();
-    for (name, room) in &cx.fx.rooms {
-        let key = hex::encode(room.room_key);
-        secrets.push((format!("the key of room {name}"), key));
-        secrets.push((
-            format!("the id of room {name}"),
-            room.room_id.to_lowercase(),
-        ));
-    }
-    for (relay_name, r) in &cx.relays {
-        let Some(relay) = &r.relay else { continue };
-        for record in relay.recorder().records() {
-            let text = serde_json::to_string(&record.frame)
-                .unwrap_or_default()
-                .to_lowercase();
-            for (what, secret) in &secrets {
-                if text.contains(secret.as_str()) {
-                    findings.push(Finding::new(
-                        &["OS-LINK-8"],
-                        format!(
-                            "relay {relay_name} received {what} in a client frame (connection {}, #{})",
-                            record.connection, record.seq
-                        ),
-                    ));
-                }
-            }
-        }
-    }
-}
-
 /// Events each running relay has recorded from clients so far.
 fn published_counts(cx: &Ctx<'_>) -> BTreeMap<String, usize> {
     cx.relays
         .iter()
         .filter_map(|(n, r)| Some((n.clone(), r.relay.as_ref()?.recorder().published().len())))
         .collect()
-}
-
-/// Spoils a canonical link (`<origin>/room/<id>#<fragment>`) as `edit` says;
-/// `other_host` is a valid x-only key that did not sign the room.
-fn edit_link(link: &str, edit: LinkEdit, other_host: &str) -> Result<String, String> {
-    let (base, fragment) = link
-        .split_once('#')
-        .ok_or_else(|| format!("canonical link without a fragment: {link}"))?;
-    let (prefix, room_id) = base
-        .rsplit_once('/')
-        .ok_or_else(|| format!("canonical link without a path: {link}"))?;
-    // (version prefix, key, host suffix)
-    let (version, key, host) = match fragment.strip_prefix("v2.") {
-        None => ("", fragment, None),
-        Some(rest) => {
-            let (k, h) = rest
-                .split_once('.')
-                .ok_or_else(|| format!("canonical v2 link without a host: {link}"))?;
-            ("v2.", k, Some(h))
-        }
-    };
-    let join = |version: &str, key: &str, host: Option<&str>| match host {
-        None => format!("{prefix}/{room_id}#{version}{key}"),
-        Some(h) => format!("{prefix}/{room_id}#{version}{key}.{h}"),
-    };
-    let v2_only = |what: &str| format!("link edit {what} applies to v2 links only");
-    Ok(match edit {
-        LinkEdit::NoFragment => base.to_owned(),
-        LinkEdit::Query => format!("{base}?ref=mail#{fragment}"),
-        LinkEdit::RoomIdUpper => format!("{prefix}/{}#{fragment}", room_id.to_uppercase()),
-        LinkEdit::KeyTruncated => join(version, &key[..key.len().saturating_sub(1)], host),
-        LinkEdit::KeyNotHex => {
-            let cut = &key[..key.len().saturating_sub(1)];
-            join(version, &format!("{cut}g"), host)
-        }
-        LinkEdit::KeyUpper => join(version, &key.to_uppercase(), host),
-        LinkEdit::VersionThree => join("v3.", key, host),
-        LinkEdit::HostKeyInvalid => join(
-            version,
-            key,
-            Some(
-                host.map(|_| "0".repeat(64))
-                    .ok_or_else(|| v2_only("host-key-invalid"))?,
-            )
-            .as_deref(),
-        ),
-        LinkEdit::HostKeyOther => {
-            host.ok_or_else(|| v2_only("host-key-other"))?;
-            join(version, key, Some(other_host))
-        }
-    })
 }
 
 fn expect_for(step: &Step, profile: Profile) -> &Expect {
@@ -363,7 +278,7 @@ fn run_step(
         None => canonical.clone(),
         Some(edit) => {
             let other = build::actor_pubkey(&room.ctx, "mallory")?.to_hex();
-            edit_link(&canonical, edit, &other)?
+            build::edit_link(&canonical, edit, &other)?
         }
     };
     let mut input = json!({
