@@ -515,21 +515,15 @@ fn filters_select_by_suite_case_and_requirement() {
         .count();
     // The client scenarios that name it, once per profile they run in.
     let scenario_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../vectors/scenarios");
-    let scenarios: usize = std::fs::read_dir(scenario_dir)
+    let scenarios: usize = openslots_harness::scenario::model::load_dir(&scenario_dir)
         .unwrap()
-        .map(|e| {
-            let s: Value =
-                serde_json::from_str(&std::fs::read_to_string(e.unwrap().path()).unwrap()).unwrap();
-            let names = s["steps"].as_array().unwrap().iter().any(|st| {
-                st["requirements"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .any(|r| r == "OS-LINK-3")
-            });
-            let profiles = s["profiles"].as_array().map_or(2, Vec::len);
-            if names { profiles } else { 0 }
+        .iter()
+        .filter(|s| {
+            s.steps
+                .iter()
+                .any(|st| st.requirements.iter().any(|r| r == "OS-LINK-3"))
         })
+        .map(|s| s.profiles.len())
         .sum();
     assert!(scenarios > 0);
     // The vector cases that name it, those scenarios, and the coverage check.

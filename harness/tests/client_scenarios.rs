@@ -20,6 +20,8 @@ fn dir() -> &'static Path {
 struct Validating {
     inner: TransportClient,
     schema: Value,
+    /// One compiled validator per definition, made on first use.
+    validators: BTreeMap<String, jsonschema::Validator>,
     /// Per operation: (inputs checked, outputs checked).
     seen: BTreeMap<String, (usize, usize)>,
     violations: Vec<String>,
@@ -31,15 +33,19 @@ impl Validating {
         Self {
             inner: TransportClient::reference(),
             schema: serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap(),
+            validators: BTreeMap::new(),
             seen: BTreeMap::new(),
             violations: Vec::new(),
         }
     }
 
     fn check(&mut self, def: &str, instance: &Value) {
-        let mut schema = self.schema.clone();
-        schema["$ref"] = Value::from(format!("#/$defs/{def}"));
-        let validator = jsonschema::validator_for(&schema).unwrap();
+        let schema = &self.schema;
+        let validator = self.validators.entry(def.to_owned()).or_insert_with(|| {
+            let mut one = schema.clone();
+            one["$ref"] = Value::from(format!("#/$defs/{def}"));
+            jsonschema::validator_for(&one).unwrap()
+        });
         for e in validator.iter_errors(instance) {
             self.violations
                 .push(format!("{def}: {e} at {} in {instance}", e.instance_path()));
