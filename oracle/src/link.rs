@@ -32,6 +32,14 @@ impl std::fmt::Debug for Link {
     }
 }
 
+/// The canonical text ([`Link::format`]). A link is a secret (OS-LINK-8):
+/// display it only where a user asked for it.
+impl std::fmt::Display for Link {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.format())
+    }
+}
+
 impl Link {
     /// The profile the link selects (OS-LINK-7).
     pub fn profile(&self) -> Profile {
