@@ -161,9 +161,9 @@ pub fn compute(requirements: &[Requirement], root: &Path) -> Result<Vec<Coverage
     Ok(requirements
         .iter()
         .map(|r| Coverage {
-            can_fail: openslots::ErrorCode::ALL
+            can_fail: openslots_oracle::code::ALL
                 .iter()
-                .any(|c| r.text.contains(&format!("`{}`", c.as_str()))),
+                .any(|c| r.text.contains(&format!("`{c}`"))),
             cases: by_req.remove(&r.id).unwrap_or_default(),
             tests: tests_by_req.remove(&r.id).unwrap_or_default(),
             relay_checks: crate::relay::CHECKS

@@ -244,7 +244,7 @@ pub fn judge(c: &VectorCase, answer: &Answer) -> Case {
         out.message = "not a response: error has no string code (OS-ADAPTER-6)".into();
         return out;
     };
-    let foreign = if openslots::ErrorCode::parse(code).is_none() {
+    let foreign = if !openslots_oracle::code::is_known(code) {
         " (not a code of spec §15, OS-ADAPTER-6)"
     } else {
         ""

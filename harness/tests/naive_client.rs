@@ -25,10 +25,10 @@ use std::path::Path;
 use std::time::Duration;
 
 use nostr::event::Event;
-use openslots::client::net;
-use openslots::event::{self as ev, RoomContext, RoomRef};
-use openslots::link::{Link, LinkProfile};
-use openslots::mask;
+use openslots_adapter::reference::client::net;
+use openslots_adapter::reference::event::{self as ev, RoomContext, RoomRef};
+use openslots_adapter::reference::link::{Link, LinkProfile};
+use openslots_adapter::reference::mask;
 use openslots_harness::scenario::model::load_dir;
 use openslots_harness::scenario::run::{Status, run_all};
 use openslots_harness::scenario::{ClientAdapter, Reply, TransportClient};
@@ -71,7 +71,7 @@ fn pick<T>(mistake: Mistake, valid: Vec<(&Event, T)>) -> Option<(&Event, T)> {
             Some((b, _)) => match mistake {
                 Mistake::FirstEvent => false,
                 Mistake::TieByArrival => e.created_at >= b.created_at,
-                _ => openslots::lww::beats(e, b),
+                _ => openslots_adapter::reference::lww::beats(e, b),
             },
         };
         if replace {

@@ -60,13 +60,13 @@ fn tripped(b: &Breakage) -> Vec<(&'static str, Outcome)> {
 /// Runs the suite against a mock relay whose clock follows the wall clock
 /// (the suite dates its events by the wall clock; the mock never reads it).
 async fn run_against(script: Script, options: &Options) -> Report {
-    let clock = Clock::new(openslots::expiry::unix_now());
+    let clock = Clock::new(openslots_oracle::expiry::unix_now());
     let relay = MockRelay::start(script, clock.clone()).await.unwrap();
     let ticker = tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_millis(100));
         loop {
             tick.tick().await;
-            clock.set(openslots::expiry::unix_now());
+            clock.set(openslots_oracle::expiry::unix_now());
         }
     });
     let report = relay::run(relay.url(), options).await;

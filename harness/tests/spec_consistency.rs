@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use openslots::ErrorCode;
+use openslots_adapter::reference::ErrorCode;
 use openslots_harness::requirements::{self, Testability};
 
 fn root() -> PathBuf {

@@ -221,12 +221,12 @@ impl RelayEvent {
     /// NIP-40 expiration (first `expiration` tag, digits only, as
     /// OS-EXPIRY-1 reads it); `None` means it never expires.
     pub fn expiration(&self) -> Option<u64> {
-        openslots::expiry::get_expiration(&self.tags)
+        openslots_oracle::expiry::expiration(&self.tags)
     }
 
     /// NIP-40: expired at `now` iff expiration < now (OS-EXPIRY-2).
     pub fn is_expired_at(&self, now: u64) -> bool {
-        openslots::expiry::expired_at(self.expiration(), now)
+        openslots_oracle::expiry::expired(self.expiration(), now)
     }
 
     /// Checks the id and the signature with the `nostr` crate: `(id_ok, sig_ok)`.

@@ -9,8 +9,8 @@
 use std::time::Duration;
 
 use nostr::event::Event;
-use openslots::Profile;
-use openslots::event::room_tags_v2;
+use openslots_oracle::Profile;
+use openslots_oracle::event::room_tags;
 use tokio::time::Instant;
 
 use super::client::Published;
@@ -31,7 +31,7 @@ fn v2_room_expiring(expiration: u64) -> Result<Event, fixtures::FixtureError> {
     fixtures::sign(
         &room.host,
         built.created_at.as_secs(),
-        room_tags_v2(room.d(), expiration),
+        room_tags(Profile::V2, room.d(), expiration),
         built.content,
     )
 }

@@ -6,8 +6,8 @@
 use std::collections::BTreeSet;
 
 use nostr::event::Event;
-use openslots::Profile;
-use openslots::event::KIND;
+use openslots_oracle::Profile;
+use openslots_oracle::event::KIND;
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
@@ -48,7 +48,7 @@ fn build() -> Result<Setup, fixtures::FixtureError> {
     let v2_response = v2.response_event(&c, &v2.typical_response(), &v2_room, now - 90)?;
     let v2_address = v2
         .ctx
-        .room_address()
+        .address()
         .ok_or_else(|| fixtures::FixtureError("a v2 room has an address".to_owned()))?;
     let d = fixtures::random_keys()?;
     let mut timed = Vec::new();
@@ -176,9 +176,12 @@ async fn filter_checks(url: &str, options: &Options) -> Findings {
     }
     let k = KIND;
     let mut out: Findings = Vec::new();
-    let d = openslots::event::first_tag_value(&s.v1_room, "d")
-        .unwrap_or_default()
-        .to_owned();
+    let d = openslots_oracle::event::first_tag_value(
+        &openslots_oracle::event::tags_of(&s.v1_room),
+        "d",
+    )
+    .unwrap_or_default()
+    .to_owned();
     let t = s
         .timed
         .iter()

@@ -1,15 +1,15 @@
 //! Events for the relay suite: OpenSlots rooms and responses built by the
-//! reference crate exactly as the profiles produce them (spec §11), each
+//! independent oracle (`openslots-oracle`) exactly as the profiles produce
+//! them (spec §11), each
 //! under fresh random keys, room ids and d-tags, so that the suite can run
 //! twice against one relay, or against a relay that holds other data.
 
 use nostr::event::{Event, EventId};
 use nostr::key::{Keys, SecretKey};
-use openslots::event::{self as os_event, RoomContext};
-use openslots::link::Link;
-use openslots::mask::Mask;
-use openslots::payload::{MAX_NAME_V2, MAX_PLAINTEXT, MAX_TITLE_V2, ResponsePayload, RoomPayload};
-use openslots::{Profile, SLOT_SECONDS};
+use openslots_oracle::link::Link;
+use openslots_oracle::payload::{MAX_NAME_V2, MAX_PLAINTEXT, MAX_TITLE_V2, Role};
+use openslots_oracle::room::Room as RoomContext;
+use openslots_oracle::{Profile, SLOT_SECONDS, cipher, event as os_event, expiry, mask, payload};
 
 /// Why a fixture could not be built (a defect of the suite, not of the relay).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -44,7 +44,7 @@ pub fn random_d() -> Result<String, FixtureError> {
 
 /// The current Unix time in seconds, on the suite's clock.
 pub fn now() -> u64 {
-    openslots::expiry::unix_now()
+    openslots_oracle::expiry::unix_now()
 }
 
 /// Signs an event of kind 30078 with any tags and content.
@@ -54,7 +54,37 @@ pub fn sign(
     tags: Vec<Vec<String>>,
     content: String,
 ) -> Result<Event, FixtureError> {
-    os_event::sign(keys, created_at, tags, content, &random_bytes::<32>()?).map_err(err)
+    os_event::sign(
+        keys,
+        os_event::KIND,
+        created_at,
+        &tags,
+        content,
+        &random_bytes::<32>()?,
+    )
+    .map_err(FixtureError)
+}
+
+/// A room payload: title, start and the offered positions.
+#[derive(Clone, Debug)]
+pub struct RoomPayload {
+    /// The title.
+    pub title: String,
+    /// The first slot.
+    pub start: i64,
+    /// The room mask.
+    pub mask: Vec<bool>,
+}
+
+/// A response payload: name, start (v2) and the available positions.
+#[derive(Clone, Debug)]
+pub struct ResponsePayload {
+    /// The display name.
+    pub name: String,
+    /// The start the mask counts from (v2).
+    pub start: Option<i64>,
+    /// The response mask.
+    pub mask: Vec<bool>,
 }
 
 /// A random version 4 UUID, as OpenSlots room ids are (OS-LINK-9).
@@ -87,16 +117,12 @@ impl Room {
     /// A new room of `profile` with random room id, room key and host key.
     pub fn new(profile: Profile) -> Result<Self, FixtureError> {
         let host = random_keys()?;
-        let key = hex::encode(random_bytes::<32>()?);
-        let room_id = random_room_id()?;
-        let fragment = match profile {
-            Profile::V1 => key,
-            Profile::V2 => format!("v2.{key}.{}", host.public_key().to_hex()),
+        let link = Link {
+            origin: "https://openslots.invalid".to_owned(),
+            room_id: random_room_id()?,
+            key: random_bytes::<32>()?,
+            host: (profile == Profile::V2).then(|| host.public_key().to_bytes()),
         };
-        let link = Link::parse(&format!(
-            "https://openslots.invalid/room/{room_id}#{fragment}"
-        ))
-        .map_err(err)?;
         let now = i64::try_from(now()).map_err(err)?;
         let start = (now / SLOT_SECONDS + 96) * SLOT_SECONDS;
         Ok(Self {
@@ -127,16 +153,14 @@ impl Room {
         payload: &RoomPayload,
         created_at: u64,
     ) -> Result<Event, FixtureError> {
-        self.ctx
-            .build_room_event(
-                signer,
-                payload,
-                created_at,
-                &random_bytes::<32>()?,
-                &random_bytes::<32>()?,
-            )
-            .map(|(e, _)| e)
-            .map_err(err)
+        let author = signer.public_key().to_hex();
+        let text = self.plaintext(payload, &author);
+        let exp = expiry::v2_expiration(payload.start, payload.mask.len())
+            .ok_or_else(|| FixtureError("no expiration for this room".into()))?;
+        let tags = os_event::room_tags(self.ctx.profile(), &self.ctx.room_d, exp);
+        let content = cipher::seal(&self.ctx.keys.enc, text.as_bytes(), &random_bytes::<32>()?)
+            .map_err(|(code, _)| FixtureError(code.to_owned()))?;
+        sign(signer, created_at, tags, content)
     }
 
     /// A response event by `author` to the room event `room`.
@@ -147,26 +171,53 @@ impl Room {
         room: &Event,
         created_at: u64,
     ) -> Result<Event, FixtureError> {
-        let expiration = openslots::expiry::get_expiration(
-            &room
-                .tags
-                .iter()
-                .map(|t| t.as_slice().to_vec())
-                .collect::<Vec<_>>(),
-        )
-        .unwrap_or(0);
-        self.ctx
-            .build_response_event(
-                author,
-                payload,
-                &room.id,
-                expiration,
-                created_at,
-                &random_bytes::<32>()?,
-                &random_bytes::<32>()?,
-            )
-            .map(|(e, _)| e)
-            .map_err(err)
+        let expiration = expiry::expiration(&os_event::tags_of(room)).unwrap_or(0);
+        let room_id = room.id.to_hex();
+        let d = self.ctx.response_d(&author.public_key(), &room_id);
+        let text = self.response_plaintext(payload, &author.public_key().to_hex());
+        let tags = match self.ctx.address() {
+            None => os_event::response_tags_v1(&room_id, &d),
+            Some(address) => os_event::response_tags_v2(&d, &address, expiration),
+        };
+        let content = cipher::seal(&self.ctx.keys.enc, text.as_bytes(), &random_bytes::<32>()?)
+            .map_err(|(code, _)| FixtureError(code.to_owned()))?;
+        sign(author, created_at, tags, content)
+    }
+
+    /// The serialised room payload (OS-PAYLOAD-2, OS-PAYLOAD-5).
+    fn plaintext(&self, p: &RoomPayload, author: &str) -> String {
+        match self.ctx.profile() {
+            Profile::V1 => payload::write_room_v1(&p.title, p.start, &mask::encode_v1(&p.mask)),
+            Profile::V2 => {
+                let (n, b) = mask::encode_v2(&p.mask);
+                payload::write_v2(
+                    Role::Room,
+                    &self.ctx.link.room_id,
+                    author,
+                    &p.title,
+                    p.start,
+                    (n, &b),
+                )
+            }
+        }
+    }
+
+    /// The serialised response payload (OS-PAYLOAD-3, OS-PAYLOAD-6).
+    fn response_plaintext(&self, p: &ResponsePayload, author: &str) -> String {
+        match self.ctx.profile() {
+            Profile::V1 => payload::write_response_v1(&p.name, &mask::encode_v1(&p.mask)),
+            Profile::V2 => {
+                let (n, b) = mask::encode_v2(&p.mask);
+                payload::write_v2(
+                    Role::Response,
+                    &self.ctx.link.room_id,
+                    author,
+                    &p.name,
+                    p.start.unwrap_or(self.start),
+                    (n, &b),
+                )
+            }
+        }
     }
 
     /// A typical room: two days of slots, a few offered.
@@ -174,7 +225,7 @@ impl Room {
         RoomPayload {
             title: "Team sync".to_owned(),
             start: self.start,
-            mask: Mask::from_indices(96, [0, 1, 2, 50, 95]),
+            mask: mask::from_indices(96, [0, 1, 2, 50, 95]),
         }
     }
 
@@ -183,7 +234,7 @@ impl Room {
         ResponsePayload {
             name: "Alice".to_owned(),
             start: Some(self.start),
-            mask: Mask::from_indices(96, [1, 50]),
+            mask: mask::from_indices(96, [1, 50]),
         }
     }
 
@@ -195,7 +246,7 @@ impl Room {
             Profile::V2 => Ok(RoomPayload {
                 title: "x".repeat(MAX_TITLE_V2),
                 start: self.start,
-                mask: all_ones(openslots::mask::MAX_SLOTS_V2),
+                mask: all_ones(mask::MAX_V2),
             }),
             Profile::V1 => {
                 let title = "x".repeat(20);
@@ -230,22 +281,14 @@ impl Room {
     }
 
     fn plaintext_len(&self, payload: &RoomPayload) -> Result<usize, FixtureError> {
-        let author = self.host.public_key().to_hex();
-        payload
-            .to_json(
-                self.ctx.profile(),
-                &openslots::payload::Binding {
-                    room_id: &self.ctx.link.room_id,
-                    author: &author,
-                },
-            )
-            .map(|p| p.len())
-            .map_err(err)
+        Ok(self
+            .plaintext(payload, &self.host.public_key().to_hex())
+            .len())
     }
 }
 
-fn all_ones(n: usize) -> Mask {
-    Mask::from_indices(n, 0..n)
+fn all_ones(n: usize) -> Vec<bool> {
+    vec![true; n]
 }
 
 /// The id of an event, hexadecimal.

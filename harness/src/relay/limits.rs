@@ -153,7 +153,7 @@ async fn probe_content(
         fixtures::now(),
         vec![
             vec!["d".to_owned(), fixtures::random_d()?],
-            vec!["t".to_owned(), openslots::event::APP_TAG.to_owned()],
+            vec!["t".to_owned(), openslots_oracle::event::APP_TAG.to_owned()],
         ],
         "x".repeat(len),
     )?;

@@ -613,7 +613,7 @@ pub fn part(url: Option<&str>, timeout_secs: f64) -> crate::report::Run {
 /// 127.0.0.1, its clock set from the wall clock every 100 ms.
 pub async fn run_well_behaved_mock(options: &Options) -> Result<crate::report::Run, String> {
     use openslots_mock_relay::{Clock, MockRelay, Script};
-    let clock = Clock::new(openslots::expiry::unix_now());
+    let clock = Clock::new(openslots_oracle::expiry::unix_now());
     let relay = MockRelay::start(Script::well_behaved("well-behaved"), clock.clone())
         .await
         .map_err(|e| format!("cannot start the mock relay: {e}"))?;
@@ -621,7 +621,7 @@ pub async fn run_well_behaved_mock(options: &Options) -> Result<crate::report::R
         let mut tick = tokio::time::interval(Duration::from_millis(100));
         loop {
             tick.tick().await;
-            clock.set(openslots::expiry::unix_now());
+            clock.set(openslots_oracle::expiry::unix_now());
         }
     });
     let report = run(relay.url(), options).await;

@@ -4,7 +4,7 @@
 
 use nostr::event::Event;
 use nostr::key::Keys;
-use openslots::Profile;
+use openslots_oracle::Profile;
 use serde_json::{Value, json};
 
 use super::client::{Conn, Published, QueryEnd};

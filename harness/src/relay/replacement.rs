@@ -4,8 +4,8 @@
 //! authors' events with the same d-tag are kept apart.
 
 use nostr::event::Event;
-use openslots::Profile;
-use openslots::event::KIND;
+use openslots_oracle::Profile;
+use openslots_oracle::event::KIND;
 use serde_json::json;
 
 use super::client::{Conn, Query, QueryEnd};

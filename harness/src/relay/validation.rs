@@ -5,8 +5,8 @@
 //! (OS-LWW-1) lets a version dated in the future beat every honest update.
 
 use nostr::event::Event;
-use openslots::Profile;
-use openslots::event::KIND;
+use openslots_oracle::Profile;
+use openslots_oracle::event::KIND;
 use serde_json::{Value, json};
 use tokio::time::Instant;
 

@@ -4,26 +4,23 @@
 //! Everything is derived from the scenario id, the profile and names with
 //! SHA-256, so a run is reproducible: the same scenario gives the same room
 //! ids, keys, nonces and therefore the same event ids every time.
+//!
+//! Links, keys, d-tags, payloads, masks and encryption come from the
+//! independent oracle (`openslots-oracle`), never from the implementation
+//! under test.
 
 use std::collections::BTreeMap;
 
-use nostr::event::{Event, EventId, Kind, Tag, UnsignedEvent};
+use nostr::event::{Event, EventId};
 use nostr::key::{Keys, PublicKey};
-use nostr::types::Timestamp;
-use openslots::cipher::{self, ConversationKey};
-use openslots::event::{self as ev, RoomContext};
-use openslots::kdf::DeviceSecret;
-use openslots::link::Link;
-use openslots::mask::{self, Mask};
-use openslots::payload::{Binding, ResponsePayload, RoomPayload};
-use openslots::{Profile, client, expiry};
+use openslots_oracle::link::Link;
+use openslots_oracle::payload::{self, Role as PayloadRole};
+use openslots_oracle::room::Room;
+use openslots_oracle::{Profile, base64, blinding, cipher, event as ev, expiry, kdf, mask};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::model::{EventSpec, IdClass, LinkEdit, Role, Scenario, Tamper};
-
-/// The largest v2 mask, `n` ≤ 35,136 (OS-MASK-6), written here from the spec.
-const V2_MASK_LIMIT: usize = 35_136;
 
 /// The origin of every scenario link.
 pub const ORIGIN: &str = "https://openslots.example";
@@ -62,7 +59,7 @@ pub struct RoomFixture {
     /// The link, as the host's client must produce it.
     pub link: Link,
     /// Keys and d-tag.
-    pub ctx: RoomContext,
+    pub ctx: Room,
 }
 
 /// Everything a run builds before it starts the relays.
@@ -106,21 +103,14 @@ fn uuid_v4(b: [u8; 32]) -> String {
 
 /// The signing keys of `actor` in a room: the device key in v1, the
 /// per-room key of OS-KDF-5 in v2.
-pub fn actor_keys(ctx: &RoomContext, actor: &str) -> Result<Keys, String> {
-    client::signing_keys(ctx, &DeviceSecret::from_bytes(device_secret(actor)))
-        .map_err(|e| e.to_string())
+pub fn actor_keys(ctx: &Room, actor: &str) -> Result<Keys, String> {
+    kdf::signing_keys(ctx.profile(), &device_secret(actor), &ctx.room_d)
+        .ok_or_else(|| format!("no valid signing key for {actor} in this room"))
 }
 
 /// An actor's public key in a room.
-pub fn actor_pubkey(ctx: &RoomContext, actor: &str) -> Result<PublicKey, String> {
+pub fn actor_pubkey(ctx: &Room, actor: &str) -> Result<PublicKey, String> {
     actor_keys(ctx, actor).map(|k| k.public_key())
-}
-
-fn profile_name(profile: Profile) -> &'static str {
-    match profile {
-        Profile::V1 => "v1",
-        Profile::V2 => "v2",
-    }
 }
 
 /// Builds rooms and events for one profile.
@@ -129,10 +119,25 @@ pub fn build(s: &Scenario, profile: Profile) -> Result<Fixtures, String> {
     for (name, spec) in &s.rooms {
         let room_id = uuid_v4(seed(&["room-id", &s.id, name]));
         let room_key = seed(&["room-key", &s.id, name]);
-        let host = DeviceSecret::from_bytes(device_secret(&spec.host));
-        let link = client::new_link(profile, ORIGIN, &room_id, room_key, &host)
-            .map_err(|e| format!("room {name}: {e}"))?;
-        let ctx = RoomContext::new(link.clone());
+        // The v2 host key is derived from the room d-tag (OS-KDF-5), which
+        // the room key and id alone determine (OS-BLIND-3).
+        let host = match profile {
+            Profile::V1 => None,
+            Profile::V2 => {
+                let keys = kdf::room_keys(Profile::V2, &room_key);
+                let room_d = blinding::room_d(Profile::V2, &keys.blind, &room_id);
+                let host = kdf::signing_keys(Profile::V2, &device_secret(&spec.host), &room_d)
+                    .ok_or_else(|| format!("room {name}: no valid host key"))?;
+                Some(host.public_key().to_bytes())
+            }
+        };
+        let link = Link {
+            origin: ORIGIN.to_owned(),
+            room_id: room_id.clone(),
+            key: room_key,
+            host,
+        };
+        let ctx = Room::new(link.clone());
         rooms.insert(
             name.clone(),
             RoomFixture {
@@ -181,35 +186,31 @@ fn build_event(s: &Scenario, fx: &Fixtures, e: &EventSpec) -> Result<BuiltEvent,
     }
     let signer = actor_keys(ctx, &author)?;
     let author_hex = signer.public_key().to_hex();
-    let binding = Binding {
-        room_id: &room.room_id,
-        author: &author_hex,
-    };
     let created_at = offset(s.now, e.at)?;
     let profile = fx.profile;
 
     let (plaintext, mut tags): (String, Vec<Vec<String>>) = match e.role {
         Role::Room => {
             let slots = e.slots.as_ref().unwrap_or(&spec.slots);
-            let (start, offered) =
-                mask::room_mask_from_slots(slots, profile).map_err(|m| m.to_string())?;
-            let payload = RoomPayload {
-                title: e.title.clone().unwrap_or_else(|| spec.title.clone()),
-                start,
-                mask: offered,
-            };
-            let text = payload
-                .to_json(profile, &binding)
-                .map_err(|m| m.to_string())?;
-            let tags = match profile {
-                Profile::V1 => ev::room_tags_v1(&ctx.room_d),
+            let (start, offered) = mask::room_from_slots(profile, slots).map_err(fail)?;
+            let title = e.title.clone().unwrap_or_else(|| spec.title.clone());
+            let text = match profile {
+                Profile::V1 => payload::write_room_v1(&title, start, &mask::encode_v1(&offered)),
                 Profile::V2 => {
-                    let exp = ev::v2_expiration(payload.start, &payload.mask)
-                        .ok_or("no expiration for these slots")?;
-                    ev::room_tags_v2(&ctx.room_d, exp)
+                    let (n, b) = mask::encode_v2(&offered);
+                    payload::write_v2(
+                        PayloadRole::Room,
+                        &room.room_id,
+                        &author_hex,
+                        &title,
+                        start,
+                        (n, &b),
+                    )
                 }
             };
-            (text, tags)
+            let exp = expiry::v2_expiration(start, offered.len())
+                .ok_or("no expiration for these slots")?;
+            (text, ev::room_tags(profile, &ctx.room_d, exp))
         }
         Role::Response => {
             let answers = e
@@ -227,59 +228,51 @@ fn build_event(s: &Scenario, fx: &Fixtures, e: &EventSpec) -> Result<BuiltEvent,
                 .and_then(|b| b.event.clone())
                 .ok_or_else(|| format!("room event {answers} must be described first and valid"))?;
             let slots = room_spec.slots.as_ref().unwrap_or(&spec.slots);
-            let (start, offered) =
-                mask::room_mask_from_slots(slots, profile).map_err(|m| m.to_string())?;
-            let room_payload = RoomPayload {
-                title: String::new(),
-                start,
-                mask: offered,
-            };
+            let (start, offered) = mask::room_from_slots(profile, slots).map_err(fail)?;
             let name = e.name_text.clone().unwrap_or_else(|| display_name(&author));
-            let mut payload = ResponsePayload::choose(&room_payload, profile, &name, &e.available)
-                .map_err(|m| m.to_string())?;
+            let mut chosen = mask::choose(start, &offered, &e.available).map_err(fail)?;
             if e.tamper == Some(Tamper::MaskLonger) {
-                let n = payload.mask.len();
-                payload.mask =
-                    Mask::from_indices(n + 1, payload.mask.iter_ones().chain(std::iter::once(n)));
+                chosen.push(true);
             }
-            let text = if e.tamper == Some(Tamper::MaskStray) {
-                let mut o = mask::encode_v1(&payload.mask);
-                o.replace_range(..1, "x");
-                json!({"n": name, "o": o}).to_string()
-            } else if e.tamper == Some(Tamper::MaskTooLarge) {
-                if profile != Profile::V2 {
+            let write_v2 = |n: usize, b: &str| {
+                payload::write_v2(
+                    PayloadRole::Response,
+                    &room.room_id,
+                    &author_hex,
+                    &name,
+                    start,
+                    (n, b),
+                )
+            };
+            let text = match profile {
+                _ if e.tamper == Some(Tamper::MaskStray) => {
+                    let mut o = mask::encode_v1(&chosen);
+                    o.replace_range(..1, "x");
+                    json!({"n": name, "o": o}).to_string()
+                }
+                Profile::V2 if e.tamper == Some(Tamper::MaskTooLarge) => {
+                    // The real answer with n = 35,137 and the same bits (OS-MASK-6).
+                    let big = mask::from_indices(
+                        mask::MAX_V2 + 1,
+                        (0..chosen.len()).filter(|&i| chosen[i]),
+                    );
+                    write_v2(big.len(), &mask::encode_v2(&big).1)
+                }
+                Profile::V1 if e.tamper == Some(Tamper::MaskTooLarge) => {
                     return Err("tamper mask-too-large applies to v2 only".into());
                 }
-                // The real answer, then its mask member swapped for one with
-                // n = 35,137 and the same bits (OS-MASK-6).
-                let text = payload
-                    .to_json(profile, &binding)
-                    .map_err(|m| m.to_string())?;
-                let (n, b) = mask::encode_v2(&payload.mask);
-                let big = Mask::from_indices(V2_MASK_LIMIT + 1, payload.mask.iter_ones());
-                let (big_n, big_b) = mask::encode_v2(&big);
-                let from = format!(r#""mask":{{"n":{n},"b":"{b}"}}"#);
-                if !text.contains(&from) {
-                    return Err(format!("no {from} in the response payload {text}"));
+                Profile::V1 => payload::write_response_v1(&name, &mask::encode_v1(&chosen)),
+                Profile::V2 => {
+                    let (n, b) = mask::encode_v2(&chosen);
+                    write_v2(n, &b)
                 }
-                text.replace(&from, &format!(r#""mask":{{"n":{big_n},"b":"{big_b}"}}"#))
-            } else {
-                payload
-                    .to_json(profile, &binding)
-                    .map_err(|m| m.to_string())?
             };
-            let d = ctx.response_d(&signer.public_key(), &answered.id);
-            let tags = match ctx.room_address() {
-                None => ev::response_tags_v1(&answered.id, &d),
+            let answered_id = answered.id.to_hex();
+            let d = ctx.response_d(&signer.public_key(), &answered_id);
+            let tags = match ctx.address() {
+                None => ev::response_tags_v1(&answered_id, &d),
                 Some(address) => {
-                    let exp = expiry::get_expiration(
-                        &answered
-                            .tags
-                            .iter()
-                            .map(|t| t.as_slice().to_vec())
-                            .collect::<Vec<_>>(),
-                    )
-                    .unwrap_or_default();
+                    let exp = expiry::expiration(&ev::tags_of(&answered)).unwrap_or_default();
                     ev::response_tags_v2(&d, &address, exp)
                 }
             };
@@ -287,8 +280,11 @@ fn build_event(s: &Scenario, fx: &Fixtures, e: &EventSpec) -> Result<BuiltEvent,
         }
     };
     for t in &e.extra_tags {
-        let address =
-            ev::room_address(ctx.link.host().unwrap_or(&signer.public_key()), &ctx.room_d);
+        let address = ev::address(
+            &ctx.host_hex()
+                .unwrap_or_else(|| signer.public_key().to_hex()),
+            &ctx.room_d,
+        );
         tags.push(t.iter().map(|v| v.replace("{address}", &address)).collect());
     }
     let copied = match &e.copy_content {
@@ -313,16 +309,16 @@ fn build_event(s: &Scenario, fx: &Fixtures, e: &EventSpec) -> Result<BuiltEvent,
         plaintext
     };
     let enc_key = if e.tamper == Some(Tamper::WrongKey) {
-        ConversationKey::from_bytes(seed(&["wrong-key", &s.id]))
+        seed(&["wrong-key", &s.id])
     } else {
-        ConversationKey::from_bytes(*ctx.keys.enc.as_bytes())
+        ctx.keys.enc
     };
     let kind = if e.tamper == Some(Tamper::Kind) {
         1
     } else {
         ev::KIND
     };
-    let pname = profile_name(profile);
+    let pname = profile.name();
     // Grind the nonce until the id falls in the requested half.
     for counter in 0u32..1024 {
         let c = counter.to_string();
@@ -336,12 +332,11 @@ fn build_event(s: &Scenario, fx: &Fixtures, e: &EventSpec) -> Result<BuiltEvent,
             let mut raw = vec![2u8];
             raw.extend(seed(&["junk", &s.id, &e.name, &c]));
             raw.extend([0u8; 66]);
-            base64_encode(&raw)
+            base64::encode(&raw)
         } else {
-            cipher::encrypt_with_nonce(&enc_key, plaintext.as_bytes(), &nonce)
-                .map_err(|m| m.to_string())?
+            cipher::seal(&enc_key, plaintext.as_bytes(), &nonce).map_err(fail)?
         };
-        let event = sign_kind(&signer, kind, created_at, &tags, content, &aux)?;
+        let event = ev::sign(&signer, kind, created_at, &tags, content, &aux)?;
         let id_ok = match e.id {
             None => true,
             Some(IdClass::Low) => event.id.as_bytes()[0] < 0x80,
@@ -354,46 +349,9 @@ fn build_event(s: &Scenario, fx: &Fixtures, e: &EventSpec) -> Result<BuiltEvent,
     Err("no id in the requested half after 1024 nonces".into())
 }
 
-fn base64_encode(bytes: &[u8]) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD.encode(bytes)
-}
-
-fn sign_kind(
-    keys: &Keys,
-    kind: u16,
-    created_at: u64,
-    tags: &[Vec<String>],
-    content: String,
-    aux: &[u8; 32],
-) -> Result<Event, String> {
-    if kind == ev::KIND {
-        return ev::sign(keys, created_at, tags.to_vec(), content, aux).map_err(|m| m.to_string());
-    }
-    let tags: Vec<Tag> = tags
-        .iter()
-        .map(|t| Tag::parse(t.clone()))
-        .collect::<Result<_, _>>()
-        .map_err(|m| m.to_string())?;
-    let unsigned = UnsignedEvent::new(
-        keys.public_key(),
-        Timestamp::from_secs(created_at),
-        Kind::from(kind),
-        tags,
-        content,
-    );
-    let id = unsigned.compute_id();
-    let secp = secp256k1::Secp256k1::new();
-    let sig = keys.sign_schnorr_with_aux_rand(&secp, id.as_bytes(), aux);
-    Ok(Event::new(
-        id,
-        unsigned.pubkey,
-        unsigned.created_at,
-        unsigned.kind,
-        unsigned.tags,
-        unsigned.content,
-        sig,
-    ))
+/// An oracle failure as a fixture error.
+fn fail((code, requirement): openslots_oracle::Fail) -> String {
+    format!("{code} ({requirement})")
 }
 
 fn spoil(event: Event, tamper: Option<Tamper>) -> BuiltEvent {

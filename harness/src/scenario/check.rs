@@ -5,16 +5,16 @@
 //! secrets in tags, signing keys or tag values shared by two rooms).
 //!
 //! Expected values come from the scenario file or from arithmetic here
-//! (for example the v2 expiration, horizon + 604,800); the reference is used
-//! only to decrypt and to derive the blinded tags the spec defines.
+//! (for example the v2 expiration, horizon + 604,800); decryption, payload
+//! reading and the blinded tags the spec defines come from the independent
+//! oracle (`openslots-oracle`), never from the implementation under test.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use nostr::event::Event;
-use openslots::cipher;
-use openslots::event::{self as ev, RoomContext};
-use openslots::payload::{Binding, ResponsePayload, RoomPayload};
-use openslots::{Profile, SLOT_SECONDS, mask};
+use openslots_oracle::payload::{self, Role as PayloadRole};
+use openslots_oracle::room::Room;
+use openslots_oracle::{Profile, SLOT_SECONDS, cipher, event as ev, expiry, mask};
 use serde_json::Value;
 
 use super::build::{self, RoomFixture};
@@ -100,14 +100,14 @@ pub fn published_event(
     expected: &Expected,
     findings: &mut Vec<Finding>,
 ) -> Option<Event> {
-    let ctx: &RoomContext = &room.ctx;
+    let ctx: &Room = &room.ctx;
     let profile = ctx.profile();
-    let e = match ev::parse_event(&json.to_string()) {
+    let e = match ev::parse(&json.to_string()) {
         Ok(e) => e,
-        Err(err) => {
+        Err((code, _)) => {
             findings.push(Finding::new(
                 &["OS-EVENT-13"],
-                format!("published event is not a NIP-01 event: {err}"),
+                format!("published event is not a NIP-01 event ({code})"),
             ));
             return None;
         }
@@ -131,12 +131,8 @@ pub fn published_event(
         ));
     }
     // Tags, in order (OS-EVENT-2..5).
-    let (want_names, tags_req): (&[&str], &str) = match (expected, profile) {
-        (Expected::Room { .. }, Profile::V1) => (&["d", "t"], "OS-EVENT-2"),
-        (Expected::Response { .. }, Profile::V1) => (&["e", "d", "t"], "OS-EVENT-3"),
-        (Expected::Room { .. }, Profile::V2) => (&["d", "t", "expiration"], "OS-EVENT-4"),
-        (Expected::Response { .. }, Profile::V2) => (&["d", "a", "t", "expiration"], "OS-EVENT-5"),
-    };
+    let is_room = matches!(expected, Expected::Room { .. });
+    let (want_names, tags_req) = ev::tag_names(profile, is_room);
     let names = tag_names(&e);
     if names != want_names {
         findings.push(Finding::new(
@@ -144,21 +140,15 @@ pub fn published_event(
             format!("published tag names {names:?}, expected exactly {want_names:?}"),
         ));
     }
-    if !ev::has_tag_value(&e, "t", ev::APP_TAG) {
+    let tags = ev::tags_of(&e);
+    if !ev::has_tag_value(&tags, "t", ev::APP_TAG) {
         findings.push(Finding::new(&[tags_req], "no [\"t\", \"openslots\"] tag"));
     }
-    let d = ev::first_tag_value(&e, "d").unwrap_or_default().to_owned();
-    let exp = openslots::expiry::get_expiration(
-        &e.tags
-            .iter()
-            .map(|t| t.as_slice().to_vec())
-            .collect::<Vec<_>>(),
-    );
+    let d = ev::first_tag_value(&tags, "d")
+        .unwrap_or_default()
+        .to_owned();
+    let exp = expiry::expiration(&tags);
     let author_hex = e.pubkey.to_hex();
-    let binding = Binding {
-        room_id: &room.room_id,
-        author: &author_hex,
-    };
     match expected {
         Expected::Room { title, slots } => {
             if d != ctx.room_d {
@@ -170,8 +160,8 @@ pub fn published_event(
                     ),
                 ));
             }
-            if let Some(host) = ctx.link.host()
-                && &e.pubkey != host
+            if let Some(host) = ctx.link.host
+                && e.pubkey.to_bytes() != host
             {
                 findings.push(Finding::new(
                     &["OS-EVENT-11"],
@@ -182,19 +172,25 @@ pub fn published_event(
             let Some(text) = decrypt(ctx, &e, findings) else {
                 return Some(e);
             };
-            match RoomPayload::parse(profile, &text, &binding) {
-                Err(err) => findings.push(Finding::new(
-                    &["OS-EVENT-6", "OS-PAYLOAD-1"],
-                    format!("room payload does not parse: {err}"),
+            let read = match profile {
+                Profile::V1 => payload::read_v1(PayloadRole::Room, &text),
+                Profile::V2 => {
+                    payload::read_v2(PayloadRole::Room, &text, &room.room_id, &author_hex)
+                }
+            };
+            match read {
+                Err((code, req)) => findings.push(Finding::new(
+                    &["OS-EVENT-6", req],
+                    format!("room payload does not parse: {code}"),
                 )),
                 Ok(p) => {
-                    if &p.title != title {
+                    if &p.text != title {
                         findings.push(Finding::new(
                             &["OS-EVENT-6"],
-                            format!("room title {:?}, expected {title:?}", p.title),
+                            format!("room title {:?}, expected {title:?}", p.text),
                         ));
                     }
-                    let got = mask::slots_of(p.start, &p.mask);
+                    let got = mask::slots_of(p.start.unwrap_or_default(), &p.bits);
                     let want = offered_slots(profile, slots);
                     if got != want {
                         findings.push(Finding::new(
@@ -211,12 +207,10 @@ pub fn published_event(
             room_slots,
         } => {
             let expect_d = match profile {
-                Profile::V1 => ev::first_tag_value(&e, "e")
-                    .and_then(|id| nostr::event::EventId::from_hex(id).ok())
-                    .map(|id| ctx.response_d(&e.pubkey, &id)),
-                Profile::V2 => Some(
-                    ctx.response_d(&e.pubkey, &nostr::event::EventId::from_byte_array([0; 32])),
-                ),
+                Profile::V1 => ev::first_tag_value(&tags, "e")
+                    .filter(|id| openslots_oracle::link::key_from_hex(id).is_some())
+                    .map(|id| ctx.response_d(&e.pubkey, id)),
+                Profile::V2 => Some(ctx.response_d(&e.pubkey, "")),
             };
             if expect_d.as_deref() != Some(d.as_str()) {
                 findings.push(Finding::new(
@@ -224,8 +218,8 @@ pub fn published_event(
                     format!("response d-tag {d:?} is not the blinded response id of its author"),
                 ));
             }
-            if let Some(address) = ctx.room_address()
-                && !ev::has_tag_value(&e, "a", &address)
+            if let Some(address) = ctx.address()
+                && !ev::has_tag_value(&tags, "a", &address)
             {
                 findings.push(Finding::new(
                     &["OS-EVENT-5"],
@@ -236,23 +230,29 @@ pub fn published_event(
             let Some(text) = decrypt(ctx, &e, findings) else {
                 return Some(e);
             };
-            match ResponsePayload::parse(profile, &text, &binding) {
-                Err(err) => findings.push(Finding::new(
-                    &["OS-EVENT-6", "OS-PAYLOAD-1"],
-                    format!("response payload does not parse: {err}"),
+            let read = match profile {
+                Profile::V1 => payload::read_v1(PayloadRole::Response, &text),
+                Profile::V2 => {
+                    payload::read_v2(PayloadRole::Response, &text, &room.room_id, &author_hex)
+                }
+            };
+            match read {
+                Err((code, req)) => findings.push(Finding::new(
+                    &["OS-EVENT-6", req],
+                    format!("response payload does not parse: {code}"),
                 )),
                 Ok(p) => {
-                    if &p.name != name {
+                    if &p.text != name {
                         findings.push(Finding::new(
                             &["OS-EVENT-6"],
-                            format!("response name {:?}, expected {name:?}", p.name),
+                            format!("response name {:?}, expected {name:?}", p.text),
                         ));
                     }
                     let start = p
                         .start
                         .or_else(|| room_slots.iter().min().copied())
                         .unwrap_or_default();
-                    let got = mask::slots_of(start, &p.mask);
+                    let got = mask::slots_of(start, &p.bits);
                     let mut want = available.clone();
                     want.sort_unstable();
                     if got != want {
@@ -299,13 +299,13 @@ fn check_expiration(
 
 /// Decrypts with the room key under the strict decoder: a payload outside
 /// NIP-44's padding buckets fails here (OS-CIPHER-8).
-fn decrypt(ctx: &RoomContext, e: &Event, findings: &mut Vec<Finding>) -> Option<String> {
-    match cipher::decrypt(&ctx.keys.enc, &e.content) {
+fn decrypt(ctx: &Room, e: &Event, findings: &mut Vec<Finding>) -> Option<String> {
+    match cipher::open(&ctx.keys.enc, &e.content) {
         Ok(t) => Some(t),
-        Err(err) => {
+        Err((code, req)) => {
             findings.push(Finding::new(
-                &["OS-EVENT-6", "OS-CIPHER-8"],
-                format!("content does not decrypt with the room key: {err}"),
+                &["OS-EVENT-6", req],
+                format!("content does not decrypt with the room key: {code}"),
             ));
             None
         }
@@ -453,8 +453,15 @@ mod tests {
 
     fn event_with(tags: Vec<Vec<String>>) -> Event {
         let sk = nostr::key::SecretKey::from_slice(&[7; 32]).expect("a valid constant key");
-        ev::sign(&nostr::key::Keys::new(sk), 1, tags, "x".into(), &[0; 32])
-            .expect("the test tags are valid")
+        ev::sign(
+            &nostr::key::Keys::new(sk),
+            ev::KIND,
+            1,
+            &tags,
+            "x".into(),
+            &[0; 32],
+        )
+        .expect("the test tags are valid")
     }
 
     fn leaks(tags: &[(&str, &str)]) -> Vec<String> {

@@ -117,8 +117,8 @@ pub fn mock_relay(args: &MockRelayArgs) -> ExitCode {
     let result = (|| -> Result<(), String> {
         let s = model::load_file(&args.scenario).map_err(|e| e.to_string())?;
         let profile = match args.profile.as_str() {
-            "v1" => openslots::Profile::V1,
-            "v2" => openslots::Profile::V2,
+            "v1" => openslots_oracle::Profile::V1,
+            "v2" => openslots_oracle::Profile::V2,
             p => return Err(format!("unknown profile {p}")),
         };
         let fx = build::build(&s, profile)?;

@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use nostr::event::Event;
-use openslots::Profile;
 use openslots_mock_relay::Clock;
+use openslots_oracle::Profile;
 use serde_json::{Value, json};
 
 use super::build::{self, Fixtures};

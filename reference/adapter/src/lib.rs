@@ -13,6 +13,12 @@ use serde_json::{Map, Value, json};
 
 pub mod ops;
 
+/// The reference implementation this adapter drives. Tests that build an
+/// implementation under test from it (for example clients with one planted
+/// mistake) reach it here, so that the harness depends on the reference
+/// only through its adapter; the harness's judging code never uses it.
+pub use openslots as reference;
+
 /// The protocol version this adapter speaks (OS-ADAPTER-8).
 pub const PROTOCOL: u64 = 1;
 /// The name the adapter gives in its handshake.
