@@ -50,6 +50,8 @@ pub struct Hello {
     pub profiles: Vec<String>,
     /// The operations it implements.
     pub operations: Vec<String>,
+    /// The IANA time zone database version it uses, when it says (`2026e`).
+    pub tzdata: Option<String>,
 }
 
 impl Hello {
@@ -107,6 +109,7 @@ impl Hello {
             version: text("version")?,
             profiles: list("profiles")?,
             operations: list("operations")?,
+            tzdata: ok.get("tzdata").and_then(Value::as_str).map(str::to_owned),
         })
     }
 
@@ -150,8 +153,9 @@ pub trait Transport {
     /// When it cannot be started or its handshake is not valid.
     fn start(&mut self) -> Result<Hello, Broken>;
 
-    /// Sends requests (each `{"op", "profile", "input"}`; the transport
-    /// sets `id`) and gives one answer per request, in order.
+    /// Sends requests (each `{"op", "profile", "input"}`, and `case`, the
+    /// case id, when there is one; the transport sets `id`) and gives one
+    /// answer per request, in order.
     fn exchange(&mut self, requests: &[Value]) -> Vec<Answer>;
 
     /// What happened that belongs to no one request (restarts), drained.
@@ -291,9 +295,23 @@ impl Session {
             // error closes when it has; then its status is there to read.
             let _ = self.stderr_done.recv_timeout(Duration::from_millis(200));
         }
-        let exited = match self.child.try_wait() {
-            Ok(Some(status)) => format!(" [adapter {status}]"),
-            _ => String::new(),
+        // A child that closed its standard output is exiting: give it a
+        // moment, so that the line names its exit status (a crash always
+        // does); one that is still running after that is killed and said so.
+        let mut status = self.child.try_wait().ok().flatten();
+        if self.closed {
+            let until = std::time::Instant::now() + Duration::from_secs(2);
+            while status.is_none() && std::time::Instant::now() < until {
+                thread::sleep(Duration::from_millis(10));
+                status = self.child.try_wait().ok().flatten();
+            }
+        }
+        let exited = match status {
+            Some(status) => format!(" [adapter {status}]"),
+            None if self.closed => {
+                " [adapter still running 2 s after closing its standard output: killed]".to_owned()
+            }
+            None => String::new(),
         };
         let stderr = self.kill();
         Broken {

@@ -148,6 +148,11 @@ struct Output {
     /// Rewrite the expected-failures file to list exactly what fails now.
     #[arg(long, requires = "expected_failures")]
     update_expected_failures: bool,
+    /// Fail when any case is skipped (an operation or profile the
+    /// implementation leaves out of its handshake or answers `unsupported`):
+    /// for CI, where an implementation must be checked on every case.
+    #[arg(long)]
+    no_skip: bool,
 }
 
 /// One part of what `run` checks. Parts are run in order.
@@ -277,6 +282,11 @@ fn check(
     if let Some(path) = &output.html {
         std::fs::write(path, html::render(&report))
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    let skipped = report.totals().skip;
+    if output.no_skip && skipped > 0 {
+        eprintln!("error: {skipped} case(s) skipped, and --no-skip was given");
+        return Ok(false);
     }
     Ok(report.ok())
 }

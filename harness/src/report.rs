@@ -82,6 +82,16 @@ pub struct Case {
     /// Why, for people: empty on a plain pass.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub message: String,
+    /// The adapter operation the case ran (vector cases: the group's
+    /// `operation`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
+    /// The profile the case ran under (`v1`, `v2` or `any`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    /// What the case is about, for people (vector cases: the `comment`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 impl Case {
@@ -94,6 +104,35 @@ impl Case {
             expected: None,
             got: None,
             message: String::new(),
+            operation: None,
+            profile: None,
+            comment: None,
+        }
+    }
+
+    /// How the case is named in one-line messages: its id, then operation,
+    /// profile and comment when known, e.g.
+    /// `masks/67 (aggregate, v1: "three responses")`.
+    pub fn title(&self) -> String {
+        let mut what = Vec::new();
+        if let Some(o) = &self.operation {
+            what.push(o.clone());
+        }
+        if let Some(p) = &self.profile {
+            what.push(p.clone());
+        }
+        let mut head = what.join(", ");
+        if let Some(c) = self.comment.as_deref().filter(|c| !c.is_empty()) {
+            if head.is_empty() {
+                head = format!("{c:?}");
+            } else {
+                head = format!("{head}: {c:?}");
+            }
+        }
+        if head.is_empty() {
+            self.id.clone()
+        } else {
+            format!("{} ({head})", self.id)
         }
     }
 }

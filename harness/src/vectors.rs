@@ -23,6 +23,10 @@ pub struct VectorCase {
     pub profile: String,
     /// The operation.
     pub op: String,
+    /// What the case is about, for people (the vector's `comment`).
+    pub comment: String,
+    /// The case's flags (explained in the file's `notes`).
+    pub flags: Vec<String>,
     /// The requirement IDs it checks.
     pub requirements: Vec<String>,
     /// The input, as in the file.
@@ -55,6 +59,8 @@ pub fn load() -> Result<Vec<(String, Vec<VectorCase>)>, String> {
                 id: format!("{}/{}", file.suite, c.tc_id),
                 profile: profile.to_owned(),
                 op: op.to_owned(),
+                comment: c.comment.clone(),
+                flags: c.flags.clone(),
                 requirements: c.requirements.clone(),
                 input: c.input.clone(),
                 expected: c.expected.clone(),
@@ -132,16 +138,86 @@ pub fn json_eq(a: &Value, b: &Value) -> bool {
     }
 }
 
-/// The members of `expected` that `got` lacks or has with another value.
-fn differing(expected: &Value, got: &Value) -> Vec<String> {
-    match (expected.as_object(), got.as_object()) {
-        (Some(e), Some(g)) => e
-            .iter()
-            .filter(|(k, v)| !g.get(k.as_str()).is_some_and(|w| json_eq(v, w)))
-            .map(|(k, _)| k.clone())
-            .collect(),
-        _ => vec!["(the whole value)".to_owned()],
+/// Longest value shown inside one difference; longer ones are cut.
+const MAX_SHOWN: usize = 120;
+/// Most differences named in one message.
+const MAX_DIFFERENCES: usize = 8;
+
+/// A value for a one-line message, cut to [`MAX_SHOWN`] characters.
+fn brief(v: &Value) -> String {
+    let s = v.to_string();
+    if s.chars().count() <= MAX_SHOWN {
+        return s;
     }
+    let mut out: String = s.chars().take(MAX_SHOWN).collect();
+    out.push('…');
+    out
+}
+
+/// Where a member sits below `path`: `a.b`, `a[0]`.
+fn member_path(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+/// Every place where `got` differs from `expected`, each located by its
+/// path from the output's root (`participants[0].eventId missing`,
+/// `counts[2]: expected 3, got 2`). Members `got` has and `expected` does
+/// not are ignored (OS-ADAPTER-5); arrays are compared in order.
+pub fn differences(expected: &Value, got: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    walk(expected, got, "", &mut out);
+    out
+}
+
+fn walk(expected: &Value, got: &Value, path: &str, out: &mut Vec<String>) {
+    let here = if path.is_empty() { "the value" } else { path };
+    match (expected, got) {
+        (Value::Object(e), Value::Object(g)) => {
+            for (k, v) in e {
+                let p = member_path(path, k);
+                match g.get(k) {
+                    None => out.push(format!("{p} missing (expected {})", brief(v))),
+                    Some(w) => walk(v, w, &p, out),
+                }
+            }
+        }
+        (Value::Array(e), Value::Array(g)) => {
+            if e.len() != g.len() {
+                out.push(format!(
+                    "{here}: expected {} items, got {}",
+                    e.len(),
+                    g.len()
+                ));
+            }
+            for (i, (v, w)) in e.iter().zip(g).enumerate() {
+                walk(v, w, &format!("{path}[{i}]"), out);
+            }
+        }
+        _ if json_eq(expected, got) => {}
+        _ => out.push(format!(
+            "{here}: expected {}, got {}",
+            brief(expected),
+            brief(got)
+        )),
+    }
+}
+
+/// The differences as one phrase, at most [`MAX_DIFFERENCES`] of them.
+fn said(diff: &[String]) -> String {
+    let mut s = diff
+        .iter()
+        .take(MAX_DIFFERENCES)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("; ");
+    if diff.len() > MAX_DIFFERENCES {
+        s.push_str(&format!("; and {} more", diff.len() - MAX_DIFFERENCES));
+    }
+    s
 }
 
 /// OS-ADAPTER-11: the rejections and superseded versions of `resolve`, when
@@ -151,19 +227,55 @@ fn should_resolve(c: &VectorCase, ok: &Value) -> Option<String> {
         return None;
     }
     let inter = c.intermediate.as_ref()?;
-    let differ: Vec<&str> = ["rejected", "superseded"]
+    let differ: Vec<String> = ["rejected", "superseded"]
         .into_iter()
-        .filter(|k| match (ok.get(*k), inter.get(*k)) {
-            (Some(got), Some(want)) => !json_eq(got, want),
-            _ => false,
+        .filter_map(|k| match (ok.get(k), inter.get(k)) {
+            (Some(got), Some(want)) => {
+                let mut d = Vec::new();
+                walk(want, got, k, &mut d);
+                (!d.is_empty()).then(|| format!("{k} differs ({})", said(&d)))
+            }
+            _ => None,
         })
         .collect();
     (!differ.is_empty()).then(|| {
         format!(
-            "the resolved room is right, but {} differs from the vectors' intermediate (OS-ADAPTER-11, SHOULD)",
+            "the resolved room is right, but {} from the vectors' intermediate (OS-ADAPTER-11, SHOULD)",
             differ.join(" and ")
         )
     })
+}
+
+/// The `intermediate` member of an `ok` answer (optional for every
+/// operation) against the vectors' intermediate values: the members both
+/// give, in the order of the vectors, each located by path. `None` when the
+/// answer has none or they agree. For `resolve` the OS-ADAPTER-11 members
+/// are judged by [`judge`] and not repeated here.
+pub fn intermediate_note(c: &VectorCase, answer: &Value) -> Option<String> {
+    let got = answer.get("ok")?.get("intermediate")?.as_object()?;
+    let want = c.intermediate.as_ref()?.as_object()?;
+    let mut d = Vec::new();
+    for (k, w) in want {
+        if c.op == "resolve" && (k == "rejected" || k == "superseded") {
+            continue;
+        }
+        if let Some(g) = got.get(k) {
+            walk(w, g, &format!("intermediate.{k}"), &mut d);
+        }
+    }
+    let shared = want.keys().filter(|k| got.contains_key(*k)).count();
+    if d.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "{} ({}, {}: {:?}): the intermediate values differ from the vectors' ({} of {shared} compared; the first named is the first step that diverged): {}",
+        c.id,
+        c.op,
+        c.profile,
+        c.comment,
+        d.len().min(shared),
+        said(&d)
+    ))
 }
 
 /// The response without its id, as shown in reports.
@@ -182,6 +294,9 @@ fn shown(r: &Value) -> Value {
 /// Judges one answer (OS-ADAPTER-9, OS-ADAPTER-5 to OS-ADAPTER-7).
 pub fn judge(c: &VectorCase, answer: &Answer) -> Case {
     let mut out = Case::new(c.id.clone(), c.requirements.clone(), Status::Fail);
+    out.operation = Some(c.op.clone());
+    out.profile = Some(c.profile.clone());
+    out.comment = Some(c.comment.clone());
     out.expected = Some(expected_response(c));
     let r = match answer {
         Ok(r) => r,
@@ -219,7 +334,7 @@ pub fn judge(c: &VectorCase, answer: &Answer) -> Case {
             out.message = format!("expected error {want_code}, got a value");
             return out;
         }
-        let diff = differing(&expected, ok);
+        let diff = differences(&expected, ok);
         if diff.is_empty() {
             out.status = Status::Pass;
             if let Some(w) = should_resolve(c, ok) {
@@ -231,11 +346,11 @@ pub fn judge(c: &VectorCase, answer: &Answer) -> Case {
             }
         } else if c.result == Verdict::Acceptable {
             out.message = format!(
-                "expected the value or error {want_code}; the value differs in {}",
-                diff.join(", ")
+                "expected the value or error {want_code}; the value differs: {}",
+                said(&diff)
             );
         } else {
-            out.message = format!("the value differs in {}", diff.join(", "));
+            out.message = format!("the value differs: {}", said(&diff));
         }
         return out;
     }
@@ -322,6 +437,22 @@ pub fn run(transport: &mut dyn Transport, filter: &Filter, progress: &mut dyn Pr
         // The client operations are exercised by the client scenarios.
         .filter(|o| !crate::scenario::model::CLIENT_OPS.contains(o))
         .collect();
+    if let Some(note) = hello.tzdata.as_deref().and_then(|v| tz_note(v, &suites)) {
+        run.notes.push(note);
+    }
+    let unknown_profiles: Vec<&str> = hello
+        .profiles
+        .iter()
+        .map(String::as_str)
+        .filter(|p| !PROFILES.contains(p))
+        .collect();
+    if !unknown_profiles.is_empty() {
+        run.notes.push(format!(
+            "warning: the handshake names profiles the protocol does not define: {} (OS-ADAPTER-8 knows {}); no case runs under them",
+            unknown_profiles.join(", "),
+            PROFILES.join(" and ")
+        ));
+    }
     if !unknown_ops.is_empty() {
         run.notes.push(format!(
             "the handshake names operations no vector uses: {}",
@@ -339,6 +470,7 @@ pub fn run(transport: &mut dyn Transport, filter: &Filter, progress: &mut dyn Pr
         })
         .filter(|(_, cases)| !cases.is_empty())
         .collect();
+    let mut should_unchecked = 0usize;
     progress.start(selected.iter().map(|(_, c)| c.len() as u64).sum());
     for (name, cases) in selected {
         let suite_started = Instant::now();
@@ -354,16 +486,35 @@ pub fn run(transport: &mut dyn Transport, filter: &Filter, progress: &mut dyn Pr
         for chunk in groups.flat_map(|g| g.chunks(256)) {
             let requests: Vec<Value> = chunk
                 .iter()
-                .map(|c| json!({"op": c.op, "profile": c.profile, "input": c.input}))
+                .map(|c| json!({"op": c.op, "profile": c.profile, "input": c.input, "case": c.id}))
                 .collect();
             let answers = transport.exchange(&requests);
             for (c, a) in chunk.iter().zip(answers.iter()) {
-                judged.push(judge(c, a));
+                let j = judge(c, a);
+                if let Ok(r) = a {
+                    if let Some(n) = intermediate_note(c, r) {
+                        run.notes.push(n);
+                    }
+                    let ok = r.get("ok");
+                    if c.op == "resolve"
+                        && c.intermediate.is_some()
+                        && j.status == Status::Pass
+                        && ok.is_some_and(|o| {
+                            o.get("rejected").is_none() || o.get("superseded").is_none()
+                        })
+                    {
+                        should_unchecked += 1;
+                    }
+                }
+                judged.push(j);
             }
             progress.advance(chunk.len() as u64, &name);
         }
         for c in &skip {
             let mut out = Case::new(c.id.clone(), c.requirements.clone(), Status::Skip);
+            out.operation = Some(c.op.clone());
+            out.profile = Some(c.profile.clone());
+            out.comment = Some(c.comment.clone());
             out.message = if hello.operations.iter().any(|o| o == &c.op) {
                 format!("profile {} is not in the adapter's handshake", c.profile)
             } else {
@@ -385,9 +536,95 @@ pub fn run(transport: &mut dyn Transport, filter: &Filter, progress: &mut dyn Pr
         run.notes.extend(transport.take_notes());
     }
     progress.finish();
+    if should_unchecked > 0 {
+        run.notes.push(format!(
+            "resolve: {should_unchecked} answer(s) leave out rejected or superseded, so the OS-ADAPTER-11 SHOULD went unchecked for them"
+        ));
+    }
+    run.notes.extend(skipped_entirely(&run));
     run.notes = counted(std::mem::take(&mut run.notes));
     run.duration_ms = started.elapsed().as_millis() as u64;
     run
+}
+
+/// The IANA time zone database the grid vectors were computed with
+/// (spec §20).
+pub const VECTORS_TZDATA: &str = "2026e";
+
+/// A tz database version as (year, release letters), for ordering:
+/// `2026e` < `2026f` < `2027a`; `None` when it is not of that form.
+fn tz_version(v: &str) -> Option<(u32, usize, String)> {
+    let digits: String = v.chars().take_while(char::is_ascii_digit).collect();
+    let rest = &v[digits.len()..];
+    if digits.len() != 4 || rest.is_empty() || !rest.chars().all(|c| c.is_ascii_lowercase()) {
+        return None;
+    }
+    Some((digits.parse().ok()?, rest.len(), rest.to_owned()))
+}
+
+/// The note for a handshake's `tzdata` older than the vectors' (adapter
+/// protocol §3), naming the zones of the grid cases: the kit carries one
+/// database, not the history of the zones, so it cannot say which of them
+/// changed between the two versions.
+fn tz_note(theirs: &str, suites: &[(String, Vec<VectorCase>)]) -> Option<String> {
+    let zones: BTreeSet<&str> = suites
+        .iter()
+        .flat_map(|(_, cs)| cs.iter())
+        .filter(|c| c.op == "generate_grid")
+        .filter_map(|c| c.input.get("zone").and_then(Value::as_str))
+        .collect();
+    let zones = zones.into_iter().collect::<Vec<_>>().join(", ");
+    match (tz_version(theirs), tz_version(VECTORS_TZDATA)) {
+        (Some(a), Some(b)) if a < b => Some(format!(
+            "the adapter's time zone database ({theirs}) is older than the vectors' ({VECTORS_TZDATA}): a grid case may fail on a zone whose rules changed in between; the kit cannot name which (it carries one database, not the zones' history); the grid cases use {zones}"
+        )),
+        (None, _) => Some(format!(
+            "the adapter's tzdata {theirs:?} is not a time zone database version (such as {VECTORS_TZDATA})"
+        )),
+        _ => None,
+    }
+}
+
+/// The profiles a handshake may name (OS-ADAPTER-8).
+pub const PROFILES: [&str; 2] = ["v1", "v2"];
+
+/// One note per operation (and per operation and profile) none of whose
+/// selected cases was checked, so that an implementation that skips a
+/// whole operation is told so plainly rather than by counts alone.
+fn skipped_entirely(run: &Run) -> Vec<String> {
+    use std::collections::BTreeMap;
+    // operation -> profile -> (cases, skipped)
+    let mut by: BTreeMap<&str, BTreeMap<&str, (usize, usize)>> = BTreeMap::new();
+    for (_, c) in run.cases() {
+        let (Some(op), Some(profile)) = (c.operation.as_deref(), c.profile.as_deref()) else {
+            continue;
+        };
+        let e = by.entry(op).or_default().entry(profile).or_default();
+        e.0 += 1;
+        if c.status == Status::Skip {
+            e.1 += 1;
+        }
+    }
+    let mut out = Vec::new();
+    for (op, profiles) in by {
+        let (n, k) = profiles
+            .values()
+            .fold((0, 0), |(n, k), (a, b)| (n + a, k + b));
+        if k == n {
+            out.push(format!(
+                "operation {op} was skipped entirely: none of its {n} cases was checked"
+            ));
+            continue;
+        }
+        for (p, (n, k)) in profiles {
+            if k == n {
+                out.push(format!(
+                    "operation {op} was skipped entirely in profile {p}: none of its {n} cases was checked"
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// Notes in first-seen order, each repeated one once with its count.

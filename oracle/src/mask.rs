@@ -170,6 +170,18 @@ pub fn rebase(
         .collect())
 }
 
+/// OS-MASK-11: the response in room coordinates, as the adapter protocol's
+/// `rebase` gives it: [`rebase`], then only the positions the room offers.
+pub fn in_room(
+    room: &[bool],
+    response: &[bool],
+    response_start: i64,
+    room_start: i64,
+) -> Result<Vec<bool>, Fail> {
+    let moved = rebase(response, response_start, room_start, room.len())?;
+    Ok(moved.iter().zip(room).map(|(a, b)| *a && *b).collect())
+}
+
 /// §10.3: the room slots a response makes its author available at: room
 /// positions set in both (OS-MASK-9), as instants. `response_start` is
 /// `None` in v1 (the room's start); a v1 response must have the room mask's

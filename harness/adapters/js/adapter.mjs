@@ -42,7 +42,7 @@ async function answer(line) {
   if (req === null || typeof req !== "object" || Array.isArray(req)) return { id: null, unsupported: "the request is not a JSON object" };
   const { id, op, profile, input } = req;
   if (op === "hello") {
-    return { id, ok: { name: NAME, version: VERSION, protocol: 1, profiles: ["v1", "v2"], operations: Object.keys(OPERATIONS) } };
+    return { id, ok: { name: NAME, version: VERSION, protocol: 1, profiles: ["v1", "v2"], operations: Object.keys(OPERATIONS), ...(process.versions.tz ? { tzdata: process.versions.tz } : {}) } };
   }
   if (!Object.prototype.hasOwnProperty.call(OPERATIONS, op)) return { id, unsupported: `operation ${JSON.stringify(op)} is not implemented` };
   if (!PROFILES.includes(profile)) return { id, unsupported: `profile ${JSON.stringify(profile)} is not implemented` };

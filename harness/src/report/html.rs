@@ -185,7 +185,8 @@ pub fn render(report: &Report) -> String {
             let mut passed = Vec::new();
             for c in cases {
                 let search = escape(
-                    &format!("{} {} {}", c.id, c.requirements.join(" "), c.message).to_lowercase(),
+                    &format!("{} {} {}", c.title(), c.requirements.join(" "), c.message)
+                        .to_lowercase(),
                 );
                 if c.status == Status::Pass {
                     passed.push(format!(
@@ -206,7 +207,7 @@ pub fn render(report: &Report) -> String {
                     search,
                     open,
                     badge(c.status, 1).replace(">1 ", ">"),
-                    escape(&c.id)
+                    escape(&c.title())
                 );
                 for r in &c.requirements {
                     let _ = write!(out, "<span class=\"req\">{}</span>", escape(r));

@@ -8,12 +8,14 @@
 //!            "totals": {…}, "notes": ["…"], "error": "…",
 //!            "suites": [{"name": "link", "durationMs": 3, "totals": {…},
 //!                        "cases": [{"id": "link/12", "requirements": ["OS-LINK-3"],
-//!                                   "status": "fail", "expected": {…}, "got": {…},
-//!                                   "message": "…"}]}]}]}
+//!                                   "operation": "parse_link", "profile": "v1",
+//!                                   "comment": "…", "status": "fail",
+//!                                   "expected": {…}, "got": {…}, "message": "…"}]}]}]}
 //! ```
 //!
 //! `status` is one of `pass`, `fail`, `skip`, `expected-failure`, `warn`.
-//! `subject`, `notes`, `error`, `expected`, `got` and `message` are absent
+//! `subject`, `notes`, `error`, `operation`, `profile`, `comment`,
+//! `expected`, `got` and `message` are absent
 //! when empty. Members are only ever added, within `formatVersion` 1.
 
 use serde_json::{Value, json};

@@ -1,6 +1,7 @@
 //! The readable summary: per run and suite the counts by status, then every
-//! failure with its case id, requirement IDs, expected and received values
-//! and the reason; warnings and expected failures one line each.
+//! failure with its case id, operation, profile and comment, requirement
+//! IDs, expected and received values and the reason; warnings with their
+//! values; expected failures one line each.
 
 use std::fmt::Write as _;
 
@@ -50,7 +51,7 @@ pub fn render(report: &Report) -> String {
             };
             match c.status {
                 Status::Fail => {
-                    let _ = writeln!(out, "FAIL {}{reqs}: {}", c.id, c.message);
+                    let _ = writeln!(out, "FAIL {}{reqs}: {}", c.title(), c.message);
                     if let Some(e) = &c.expected {
                         let _ = writeln!(out, "     expected: {}", cut(compact(e)));
                     }
@@ -59,10 +60,16 @@ pub fn render(report: &Report) -> String {
                     }
                 }
                 Status::Warn => {
-                    let _ = writeln!(out, "WARN {}{reqs}: {}", c.id, c.message);
+                    let _ = writeln!(out, "WARN {}{reqs}: {}", c.title(), c.message);
+                    if let Some(e) = &c.expected {
+                        let _ = writeln!(out, "     expected: {}", cut(compact(e)));
+                    }
+                    if let Some(g) = &c.got {
+                        let _ = writeln!(out, "     got:      {}", cut(compact(g)));
+                    }
                 }
                 Status::ExpectedFailure => {
-                    let _ = writeln!(out, "XFAIL {}{reqs}: {}", c.id, c.message);
+                    let _ = writeln!(out, "XFAIL {}{reqs}: {}", c.title(), c.message);
                 }
                 Status::Pass | Status::Skip => {}
             }

@@ -7,13 +7,18 @@
 //!   flip-byte MEMBER   flip the last byte of string member MEMBER of ok answers
 //!   wrong-code CODE    replace the code of error answers with CODE
 //!   error-for-value    answer an error (cipher-plaintext-length) instead of a value
-//!   crash              write to stderr and exit with status 3
+//!   crash              write to stderr (naming the request's case) and exit
+//!                      with status 3
 //!   hang               never answer (and never exit)
 //!   malformed          write a line that is not JSON
 //!   protocol N         give protocol N in the handshake
 //!   drop-op            leave OP out of the handshake
 //!   unsupported        answer unsupported
 //!   clear-superseded   empty the superseded list of ok answers (a SHOULD)
+//!   extra-profile P    add profile P to the handshake
+//!   intermediate JSON  add `intermediate` JSON to ok answers
+//!   remove POINTER     remove the member at JSON pointer POINTER (e.g.
+//!                      `/participants/0/eventId`) from ok answers
 //!   none               break nothing (the `openslots-adapter` binary's own loop)
 //! ```
 //!
@@ -77,6 +82,11 @@ fn answer(o: &Options, request: &Value) -> Option<String> {
                 let n: u64 = o.arg.as_deref().and_then(|a| a.parse().ok()).unwrap_or(2);
                 r["ok"]["protocol"] = json!(n);
             }
+            "extra-profile" => {
+                if let Some(ps) = r["ok"]["profiles"].as_array_mut() {
+                    ps.push(json!(o.arg.clone().unwrap_or_default()));
+                }
+            }
             "drop-op" => {
                 if let Some(ops) = r["ok"]["operations"].as_array_mut() {
                     ops.retain(|x| x.as_str() != o.op.as_deref());
@@ -109,7 +119,8 @@ fn answer(o: &Options, request: &Value) -> Option<String> {
             r = json!({"id": r["id"], "error": {"code": "cipher-plaintext-length", "message": "broken on purpose"}});
         }
         "crash" => {
-            eprintln!("broken adapter: crashing as asked");
+            let case = request.get("case").and_then(Value::as_str).unwrap_or("?");
+            eprintln!("broken adapter: crashing as asked on case {case}");
             std::process::exit(3);
         }
         "hang" => {
@@ -121,6 +132,36 @@ fn answer(o: &Options, request: &Value) -> Option<String> {
         "clear-superseded" => {
             if let Some(ok) = r.get_mut("ok").and_then(Value::as_object_mut) {
                 ok.insert("superseded".into(), json!([]));
+            }
+        }
+        "intermediate" => {
+            let v: Value = o
+                .arg
+                .as_deref()
+                .and_then(|a| serde_json::from_str(a).ok())
+                .unwrap_or(Value::Null);
+            if let Some(ok) = r.get_mut("ok").and_then(Value::as_object_mut) {
+                ok.insert("intermediate".into(), v);
+            }
+        }
+        "remove" => {
+            let pointer = o.arg.clone().unwrap_or_default();
+            if let Some((parent, key)) = pointer.rsplit_once('/')
+                && let Some(ok) = r.get_mut("ok")
+            {
+                match ok.pointer_mut(parent) {
+                    Some(Value::Object(m)) => {
+                        m.remove(key);
+                    }
+                    Some(Value::Array(a)) => {
+                        if let Ok(i) = key.parse::<usize>()
+                            && i < a.len()
+                        {
+                            a.remove(i);
+                        }
+                    }
+                    _ => {}
+                }
             }
         }
         "malformed" => return Some("{\"id\": this is not JSON".into()),

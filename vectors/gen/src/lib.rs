@@ -15,6 +15,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 mod blinding;
+mod deployed;
 mod derivation;
 mod encryption;
 mod events;
@@ -100,10 +101,22 @@ impl<I, M, O: Clone> Suite<I, M, O> {
                 b.is_ok()
             ),
         };
+        let comment: String = comment.into();
+        let mut flags: Vec<String> = flags.iter().map(|f| (*f).to_owned()).collect();
+        if result == Verdict::Invalid
+            && deployed::accepts(self.name, profile, operation, &comment)
+            && !flags.iter().any(|f| f == deployed::FLAG)
+        {
+            flags.push(deployed::FLAG.to_owned());
+            if !self.notes.contains_key(deployed::FLAG) {
+                self.notes
+                    .insert(deployed::FLAG.to_owned(), deployed::note(self.name));
+            }
+        }
         let case = Case {
             tc_id: self.next_id,
-            comment: comment.into(),
-            flags: flags.iter().map(|f| (*f).to_owned()).collect(),
+            comment,
+            flags,
             requirements: requirements.iter().map(|r| (*r).to_owned()).collect(),
             input,
             intermediate,

@@ -22,7 +22,8 @@ fn decoded(r: Result<mask::Mask, MaskError>) -> Outcome<MaskExpected> {
 
 pub(crate) fn suite() -> MaskFile {
     let mut s: Suite<MaskInput, Nothing, MaskExpected> = Suite::new("masks");
-    s.note("Lenient", "The deployed app accepts this mask (stray characters read as 0, lengths unchecked); a conforming reader rejects it.");
+    s.note("DeployedAccepts", "A conforming reader rejects this input; the deployed app accepts it (PROTOCOL-FACTS §2 and §3): it reads mask characters other than 1 as 0, accepts an empty or over-long mask and does not check a response mask against the room (it counts bits beyond the room's last slot).");
+    s.note("DeployedDiffers", "The deployed app gives another value: it counts response bits beyond the room's last slot and at positions the room does not offer (OS-MASK-9).");
     s.note(
         "WordBoundary",
         "A length at a 64-bit word or byte boundary.",
@@ -39,10 +40,10 @@ pub(crate) fn suite() -> MaskFile {
             &["WordBoundary"][..],
         ),
         ("", "empty", &[][..]),
-        ("10a1", "a stray letter", &["Lenient"][..]),
-        (" 101", "a leading space", &["Lenient"][..]),
-        ("1012", "a '2'", &["Lenient"][..]),
-        ("１０", "full-width digits", &["Lenient"][..]),
+        ("10a1", "a stray letter", &["DeployedAccepts"][..]),
+        (" 101", "a leading space", &["DeployedAccepts"][..]),
+        ("1012", "a '2'", &["DeployedAccepts"][..]),
+        ("１０", "full-width digits", &["DeployedAccepts"][..]),
         (
             &*"1".repeat(65_536),
             "65536 characters: over the limit",
@@ -199,9 +200,9 @@ pub(crate) fn suite() -> MaskFile {
             "1101",
             "01001",
             "one slot longer (the deployed app counts it)",
-            &["Lenient"][..],
+            &["DeployedAccepts"][..],
         ),
-        ("1101", "010", "one slot shorter", &["Lenient"][..]),
+        ("1101", "010", "one slot shorter", &["DeployedAccepts"][..]),
     ] {
         let out = mask::validate_response_v1(&m(room), &m(resp))
             .map(|()| MaskExpected {
@@ -319,11 +320,15 @@ pub(crate) fn suite() -> MaskFile {
         (-1800, "01010", "one slot earlier: room positions 0 and 2"),
         (7200, "1111", "partly beyond the room: positions 4 only"),
         (900, "1", "900 s off the grid"),
-        (1_000_000_000, "1", "far away: nothing"),
+        (
+            1_000_000_000,
+            "1",
+            "1,000,000,000 s later: not a multiple of 1800, off the grid",
+        ),
     ] {
         let out = mask::rebase(&m(resp), resp_start, 0, room.len())
             .map(|x| MaskExpected {
-                mask: Some(bits(&x)),
+                mask: Some(bits(&m(room).intersect(&x))),
                 ..Default::default()
             })
             .map_err(err);
@@ -332,7 +337,7 @@ pub(crate) fn suite() -> MaskFile {
             "rebase",
             comment,
             &[],
-            &["OS-MASK-7"],
+            &["OS-MASK-7", "OS-MASK-11"],
             MaskInput {
                 room: Some(room.into()),
                 response: Some(resp.into()),
@@ -350,7 +355,7 @@ pub(crate) fn suite() -> MaskFile {
         (
             "1101",
             vec!["1100", "0101", "1111"],
-            "counts 2, 2, 0 (not offered), 2",
+            "counts 2, 3, 0 (not offered), 2",
             &[][..],
         ),
         ("1101", vec![], "no responses", &[][..]),
@@ -358,7 +363,7 @@ pub(crate) fn suite() -> MaskFile {
             "1101",
             vec!["00101", "1"],
             "longer and shorter responses: extra bits ignored",
-            &["Lenient"][..],
+            &["DeployedDiffers"][..],
         ),
         ("1", vec!["1"; 300], "300 participants on one slot", &[][..]),
         (
@@ -424,6 +429,52 @@ pub(crate) fn suite() -> MaskFile {
                 room: Some(room.into()),
                 room_start: Some(1000),
                 chosen: Some(chosen),
+                ..Default::default()
+            },
+            None,
+            out,
+            Expect::Reference,
+        );
+    }
+    // rebase at positions the room does not offer (OS-MASK-11): cleared.
+    // Appended after the other groups so that earlier case ids stay put.
+    for (room, resp_start, resp, comment) in [
+        (
+            "10101",
+            0i64,
+            "11111",
+            "same start, the room offers 10101: the unoffered positions 1 and 3 are cleared: 10101",
+        ),
+        (
+            "10101",
+            1800,
+            "0111",
+            "one slot later onto room positions 2, 3, 4; 3 is not offered: 00101",
+        ),
+        (
+            "11111",
+            999_999_000,
+            "1",
+            "999,999,000 s later, on the grid but far beyond the room: 00000",
+        ),
+    ] {
+        let out = mask::rebase(&m(resp), resp_start, 0, room.len())
+            .map(|x| MaskExpected {
+                mask: Some(bits(&m(room).intersect(&x))),
+                ..Default::default()
+            })
+            .map_err(err);
+        s.push(
+            "v2",
+            "rebase",
+            comment,
+            &[],
+            &["OS-MASK-7", "OS-MASK-9", "OS-MASK-11"],
+            MaskInput {
+                room: Some(room.into()),
+                response: Some(resp.into()),
+                response_start: Some(resp_start),
+                room_start: Some(0),
                 ..Default::default()
             },
             None,

@@ -52,7 +52,7 @@ pub(crate) fn suite() -> PayloadFile {
         "Escapes",
         "Strings with characters JSON.stringify escapes, or does not (OS-PAYLOAD-2).",
     );
-    s.note("Lenient", "The deployed app reads this payload (defaulting or ignoring what is wrong); a conforming reader rejects it.");
+    s.note("DeployedAccepts", "A conforming reader rejects this payload; the deployed app reads it (PROTOCOL-FACTS §2): members missing or of the wrong type get defaults (t 'Untitled', s 0, a non-string mask read as text), numbers are taken as JSON.parse gives them, mask characters other than 1 read as 0 and an empty mask is accepted.");
     s.note(
         "DuplicateMember",
         "A member name appears twice; v1 allows either outcome (OS-PAYLOAD-1).",
@@ -290,25 +290,25 @@ pub(crate) fn suite() -> PayloadFile {
         ),
         (
             "missing title (the deployed app defaults it)",
-            &["Lenient"],
+            &["DeployedAccepts"],
             &["OS-PAYLOAD-4"],
             format!(r#"{{"s":{start},"o":"{M50}"}}"#),
         ),
         (
             "missing start",
-            &["Lenient"],
+            &["DeployedAccepts"],
             &["OS-PAYLOAD-4"],
             format!(r#"{{"t":"x","o":"{M50}"}}"#),
         ),
         (
             "missing mask",
-            &["Lenient"],
+            &["DeployedAccepts"],
             &["OS-PAYLOAD-4"],
             format!(r#"{{"t":"x","s":{start}}}"#),
         ),
         (
             "start as a string",
-            &["Lenient"],
+            &["DeployedAccepts"],
             &["OS-PAYLOAD-4"],
             format!(r#"{{"t":"x","s":"{start}","o":"{M50}"}}"#),
         ),
@@ -350,13 +350,13 @@ pub(crate) fn suite() -> PayloadFile {
         ),
         (
             "a response payload read as a room",
-            &["Lenient"],
+            &["DeployedAccepts"],
             &["OS-PAYLOAD-4"],
             format!(r#"{{"n":"Alice","o":"{A50}"}}"#),
         ),
         (
             "mask with a stray character (the deployed app reads it as 0)",
-            &["Lenient"],
+            &["DeployedAccepts"],
             &["OS-MASK-1"],
             format!(r#"{{"t":"x","s":{start},"o":"1x1"}}"#),
         ),
@@ -423,25 +423,25 @@ pub(crate) fn suite() -> PayloadFile {
         ),
         (
             "missing name",
-            &["Lenient"][..],
+            &["DeployedAccepts"][..],
             &["OS-PAYLOAD-4"][..],
             format!(r#"{{"o":"{A50}"}}"#),
         ),
         (
             "name as null",
-            &["Lenient"][..],
+            &["DeployedAccepts"][..],
             &["OS-PAYLOAD-4"][..],
             format!(r#"{{"n":null,"o":"{A50}"}}"#),
         ),
         (
             "mask with a '2'",
-            &["Lenient"][..],
+            &["DeployedAccepts"][..],
             &["OS-MASK-1"][..],
             r#"{"n":"A","o":"0120"}"#.to_owned(),
         ),
         (
             "a room payload read as a response",
-            &["Lenient"][..],
+            &["DeployedAccepts"][..],
             &["OS-PAYLOAD-4"][..],
             format!(r#"{{"t":"x","s":{start},"o":"{M50}"}}"#),
         ),

@@ -707,12 +707,19 @@ fn masks_confirmed_by_a_second_implementation() {
                     Err("mask-length")
                 }
             }
+            // OS-MASK-11: only the positions the room offers are kept.
             "rebase" => naive::rebase(
                 i.response.as_ref().unwrap(),
                 i.response_start.unwrap(),
                 i.room_start.unwrap(),
                 i.room.as_ref().unwrap().len(),
-            ),
+            )
+            .map(|x| {
+                x.chars()
+                    .zip(i.room.as_ref().unwrap().chars())
+                    .map(|(a, b)| if a == '1' && b == '1' { '1' } else { '0' })
+                    .collect()
+            }),
             "aggregate" => {
                 let counts =
                     naive::aggregate(i.room.as_ref().unwrap(), i.responses.as_ref().unwrap());

@@ -86,7 +86,8 @@ pub fn room_from_slots(p: &str, v: &Value) -> OpResult {
     })
 }
 
-/// A v2 response mask moved onto the room's grid.
+/// A v2 response mask moved onto the room's grid, keeping only the
+/// positions the room offers (OS-MASK-7, OS-MASK-11).
 pub fn rebase(_p: &str, v: &Value) -> OpResult {
     let i: MaskInput = input(v)?;
     let room = bits(&need(i.room, "room")?, "room")?;
@@ -98,7 +99,8 @@ pub fn rebase(_p: &str, v: &Value) -> OpResult {
         room.len(),
     )
     .map_err(|e| OpError::spec(&e))?;
-    mask_out(&m)
+    // OS-MASK-11: in-range positions the room does not offer are cleared.
+    mask_out(&room.intersect(&m))
 }
 
 /// Per-slot counts of the responses over the room.
