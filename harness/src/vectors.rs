@@ -541,7 +541,8 @@ pub fn run(transport: &mut dyn Transport, filter: &Filter, progress: &mut dyn Pr
             "resolve: {should_unchecked} answer(s) leave out rejected or superseded, so the OS-ADAPTER-11 SHOULD went unchecked for them"
         ));
     }
-    run.notes.extend(skipped_entirely(&run));
+    let skipped = skipped_entirely(&run);
+    run.notes.extend(skipped);
     run.notes = counted(std::mem::take(&mut run.notes));
     run.duration_ms = started.elapsed().as_millis() as u64;
     run
