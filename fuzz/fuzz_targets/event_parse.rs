@@ -27,7 +27,8 @@ use openslots::event::{self, OpenedResponse, RoomContext, RoomRef};
 use openslots::mask::Mask;
 use openslots::payload::{ResponsePayload, RoomPayload};
 use openslots::{ErrorCode, Failure, Profile, cipher};
-use openslots_fuzz::oracle::{self, PayloadRead, Role};
+use openslots_fuzz::oracle;
+use openslots_fuzz::oracle::payload::{PayloadRead, Role};
 use openslots_fuzz::{ROOM_ID, V2_HOST_PK, is_reading_code};
 
 fn tags(ev: &Event) -> Vec<Vec<String>> {
@@ -62,7 +63,9 @@ fn integrity(ev: &Event) -> Option<ErrorCode> {
 
 /// The tags every event of a room carries (OS-EVENT-10).
 fn common_tags(profile: Profile, t: &[Vec<String>]) -> Option<ErrorCode> {
-    if !names(t, "t", "openslots") || (profile == Profile::V2 && oracle::expiration(t).is_none()) {
+    if !names(t, "t", "openslots")
+        || (profile == Profile::V2 && oracle::expiry::expiration(t).is_none())
+    {
         Some(ErrorCode::EventTag)
     } else {
         None
@@ -70,7 +73,7 @@ fn common_tags(profile: Profile, t: &[Vec<String>]) -> Option<ErrorCode> {
 }
 
 fn expired(t: &[Vec<String>], now: u64) -> Option<ErrorCode> {
-    oracle::expiration(t)
+    oracle::expiry::expiration(t)
         .is_some_and(|e| e < now)
         .then_some(ErrorCode::EventExpired)
 }
@@ -127,12 +130,17 @@ fn content(ctx: &RoomContext, ev: &Event, role: Role) -> (Result<PayloadRead, Er
     };
     let author = ev.pubkey.to_hex();
     let read = match ctx.profile() {
-        Profile::V1 => oracle::payload_v1(role, &plaintext),
-        Profile::V2 => oracle::payload_v2(role, &plaintext, ROOM_ID, &author),
+        Profile::V1 => oracle::payload::read_v1(role, &plaintext),
+        Profile::V2 => oracle::payload::read_v2(role, &plaintext, ROOM_ID, &author),
     };
-    let v1_repeats =
-        ctx.profile() == Profile::V1 && oracle::duplicates(&plaintext).is_some_and(|(any, _)| any);
-    (read.map_err(|(code, _)| code), v1_repeats)
+    let v1_repeats = ctx.profile() == Profile::V1
+        && oracle::payload::duplicates(&plaintext).is_some_and(|(any, _)| any);
+    (
+        read.map_err(|(code, _)| {
+            ErrorCode::parse(code).expect("the oracle names codes of spec §15")
+        }),
+        v1_repeats,
+    )
 }
 
 /// Accepts the reference's `payload-json` where v1 repeats a member name.
@@ -234,7 +242,7 @@ fuzz_target!(|data: &[u8]| {
 
     // Step 1: structure (OS-EVENT-13).
     let parsed = event::parse_event(text);
-    let well_formed = oracle::event_well_formed(text);
+    let well_formed = oracle::event::event_well_formed(text);
     match &parsed {
         Ok(ev) => {
             assert!(
@@ -249,9 +257,9 @@ fuzz_target!(|data: &[u8]| {
         }
         Err(e) => {
             assert_eq!(*e, event::EventError::Json);
-            let repeats = oracle::duplicates(text).is_some_and(|(_, top)| {
+            let repeats = oracle::payload::duplicates(text).is_some_and(|(_, top)| {
                 top.iter()
-                    .any(|k| oracle::EVENT_MEMBERS.contains(&k.as_str()))
+                    .any(|k| oracle::event::EVENT_MEMBERS.contains(&k.as_str()))
             });
             assert!(
                 !well_formed || repeats,
@@ -275,7 +283,7 @@ fuzz_target!(|data: &[u8]| {
                 .unwrap_or_else(|| &openslots_fuzz::KNOWN_KEYS[0]);
             ev = openslots_fuzz::resign(&ev, keys, &[0; 32]);
         }
-        let expiration = oracle::expiration(&tags(&ev));
+        let expiration = oracle::expiry::expiration(&tags(&ev));
         let now = match (flags >> 2) & 3 {
             0 => openslots_fuzz::NOW,
             1 => expiration.unwrap_or(openslots_fuzz::NOW),

@@ -33,11 +33,11 @@ fuzz_target!(|data: &[u8]| {
     for value in tags.iter().flatten() {
         assert_eq!(
             expiry::parse_expiration_value(value),
-            oracle::expiration_value(value),
+            oracle::expiry::value(value),
             "OS-EXPIRY-1 on {value:?}"
         );
     }
-    let want = oracle::expiration(&tags);
+    let want = oracle::expiry::expiration(&tags);
     let expired = want.is_some_and(|e| e < now);
     assert_eq!(
         expiry::get_expiration(&tags),
@@ -57,7 +57,7 @@ fuzz_target!(|data: &[u8]| {
         .collect();
     if parsed.len() == kept.len() {
         let event = openslots_fuzz::unsigned_event(30_078, parsed, "");
-        let want = oracle::expiration(&kept);
+        let want = oracle::expiry::expiration(&kept);
         assert_eq!(Expiring::get_expiration(&event), want);
         assert_eq!(
             Expiring::is_expired_at(&event, now),

@@ -373,7 +373,7 @@ fn validate(e: &Event, now: u64) -> std::result::Result<u64, Failure> {
         return Err(Failure::new(ErrorCode::EventSig, "OS-EVENT-8"));
     }
     let tags: Vec<Vec<String>> = e.tags.iter().map(|t| t.as_slice().to_vec()).collect();
-    if openslots_fuzz::oracle::expiration(&tags).is_some_and(|x| x < now) {
+    if openslots_fuzz::oracle::expiry::expiration(&tags).is_some_and(|x| x < now) {
         return Err(Failure::new(ErrorCode::EventExpired, "OS-EXPIRY-3"));
     }
     Ok(e.created_at.as_secs())

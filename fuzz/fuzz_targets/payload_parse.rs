@@ -7,7 +7,7 @@
 //!
 //! Invariants, beyond never panicking:
 //! - each reader's result equals an independent reading of spec §8.3 over an
-//!   untyped JSON value (`oracle::payload_v1`, `oracle::payload_v2`): the same
+//!   untyped JSON value (`oracle::payload::read_v1`, `oracle::payload::read_v2`): the same
 //!   code and requirement for a rejected plaintext (the first failing step
 //!   gives the error, including the mask's, §10.3), the same title or name,
 //!   start and mask bits for an accepted one; v1 may also refuse repeated
@@ -22,7 +22,8 @@ use libfuzzer_sys::fuzz_target;
 use openslots::mask;
 use openslots::payload::{Binding, PayloadError, ResponsePayload, RoomPayload};
 use openslots::{Profile, SpecError};
-use openslots_fuzz::oracle::{self, Fail, PayloadRead, Role};
+use openslots_fuzz::oracle::payload::{PayloadRead, Role};
+use openslots_fuzz::oracle::{self, Fail};
 use openslots_fuzz::{ROOM_ID, V2_HOST_PK, V2_PARTICIPANT_PK};
 
 const ROOM_BINDING: Binding<'static> = Binding {
@@ -35,7 +36,7 @@ const RESPONSE_BINDING: Binding<'static> = Binding {
 };
 
 fn fail(e: &PayloadError) -> Fail {
-    (e.code(), e.requirement())
+    (e.code().as_str(), e.requirement())
 }
 
 fn bits(m: &mask::Mask) -> Vec<bool> {
@@ -67,7 +68,7 @@ fn compare(
     v1: bool,
 ) {
     if v1 && got.as_ref().err() == Some(&fail(&PayloadError::Json)) {
-        let repeated = oracle::duplicates(text).is_some_and(|(any, _)| any);
+        let repeated = oracle::payload::duplicates(text).is_some_and(|(any, _)| any);
         if repeated {
             return;
         }
@@ -77,21 +78,21 @@ fn compare(
 
 /// The exact bytes a writer must produce for a payload (spec §8.2).
 fn expected_json(profile: Profile, role: Role, r: &PayloadRead, b: &Binding<'_>) -> String {
-    let js = oracle::js_string;
+    let js = oracle::payload::js_string;
     match (profile, role) {
         (Profile::V1, Role::Room) => format!(
             r#"{{"t":{},"s":{},"o":"{}"}}"#,
             js(&r.text),
             r.start.unwrap_or(0),
-            oracle::bits_v1(&r.bits)
+            oracle::mask::encode_v1(&r.bits)
         ),
         (Profile::V1, Role::Response) => format!(
             r#"{{"n":{},"o":"{}"}}"#,
             js(&r.text),
-            oracle::bits_v1(&r.bits)
+            oracle::mask::encode_v1(&r.bits)
         ),
         (Profile::V2, role) => {
-            let (n, b64) = oracle::bits_v2(&r.bits);
+            let (n, b64) = oracle::mask::encode_v2(&r.bits);
             let (role, key) = match role {
                 Role::Room => ("room", "title"),
                 Role::Response => ("response", "name"),
@@ -114,8 +115,8 @@ fn check_room(profile: Profile, text: &str, binding: &Binding<'_>) {
     };
     assert_eq!(RoomPayload::parse(profile, text, binding), got);
     let want = match profile {
-        Profile::V1 => oracle::payload_v1(Role::Room, text),
-        Profile::V2 => oracle::payload_v2(Role::Room, text, binding.room_id, binding.author),
+        Profile::V1 => oracle::payload::read_v1(Role::Room, text),
+        Profile::V2 => oracle::payload::read_v2(Role::Room, text, binding.room_id, binding.author),
     };
     compare(
         "room reader",
@@ -151,8 +152,10 @@ fn check_response(profile: Profile, text: &str, binding: &Binding<'_>) {
     };
     assert_eq!(ResponsePayload::parse(profile, text, binding), got);
     let want = match profile {
-        Profile::V1 => oracle::payload_v1(Role::Response, text),
-        Profile::V2 => oracle::payload_v2(Role::Response, text, binding.room_id, binding.author),
+        Profile::V1 => oracle::payload::read_v1(Role::Response, text),
+        Profile::V2 => {
+            oracle::payload::read_v2(Role::Response, text, binding.room_id, binding.author)
+        }
     };
     compare(
         "response reader",

@@ -1,13 +1,14 @@
 //! What the fuzz targets share: the spec's example room (spec §4.1, §8.4,
 //! §11.6) as ready contexts, event helpers that the targets use to get past
-//! signatures and encryption, and independent oracles ([`oracle`]) that the
-//! targets compare the reference against.
+//! signatures and encryption, and the independent judge ([`oracle`], the
+//! `openslots-oracle` crate) that the targets compare the reference against.
 //!
-//! Every oracle here is written from the spec's text, not from the reference's
-//! code: where the two disagree, a target panics and the campaign reports it.
+//! The oracle is written from the spec's text and shares no code with the
+//! reference: where the two disagree, a target panics and the campaign
+//! reports it.
 #![forbid(unsafe_code)]
 
-pub mod oracle;
+pub use openslots_oracle as oracle;
 
 use std::sync::LazyLock;
 

@@ -51,6 +51,9 @@ pub fn hmac_sha256(key: &BlindingKey, message: &[u8]) -> [u8; 32] {
 
 /// Lowercase hex of `HMAC-SHA256(key, message)`: a blinded id.
 pub fn blind(key: &BlindingKey, message: &[u8]) -> String {
+    if cfg!(feature = "broken-upper-dtag") {
+        return hex::encode_upper(hmac_sha256(key, message));
+    }
     hex::encode(hmac_sha256(key, message))
 }
 

@@ -31,9 +31,19 @@ pub const INFO_V1_ENC: &[u8] = b"openslots:encryption";
 /// HKDF info of the v1 HMAC key (OS-KDF-2).
 pub const INFO_V1_HMAC: &[u8] = b"openslots:hmac";
 /// HKDF info of the v2 encryption key (OS-KDF-3).
+#[cfg(not(feature = "broken-hkdf-info"))]
 pub const INFO_V2_ENC: &[u8] = b"openslots:v2:encryption";
 /// HKDF info of the v2 blinding key (OS-KDF-3).
+#[cfg(not(feature = "broken-hkdf-info"))]
 pub const INFO_V2_BLIND: &[u8] = b"openslots:v2:blinding";
+/// The v2 encryption key's info, swapped with the blinding key's (a planted
+/// mistake: feature `broken-hkdf-info`).
+#[cfg(feature = "broken-hkdf-info")]
+pub const INFO_V2_ENC: &[u8] = b"openslots:v2:blinding";
+/// The v2 blinding key's info, swapped with the encryption key's (a planted
+/// mistake: feature `broken-hkdf-info`).
+#[cfg(feature = "broken-hkdf-info")]
+pub const INFO_V2_BLIND: &[u8] = b"openslots:v2:encryption";
 /// HKDF salt of the v2 per-room signing key derivation (OS-KDF-5).
 pub const SIGNING_SALT: &[u8] = b"openslots:v2:signing-key";
 

@@ -462,7 +462,13 @@ pub fn decode_v2(n: u64, b: &str) -> Result<Mask, MaskError> {
     // every byte.
     buf.resize(len.div_ceil(64) * 8, 0);
     for (i, byte) in buf.iter_mut().enumerate() {
-        *byte = if i < nbytes { byte.reverse_bits() } else { 0 };
+        *byte = if i >= nbytes {
+            0
+        } else if cfg!(feature = "broken-v2-mask-lsb") {
+            *byte
+        } else {
+            byte.reverse_bits()
+        };
     }
     let words: Vec<u64> = buf
         .as_chunks::<8>()
@@ -487,8 +493,10 @@ pub fn encode_v2(m: &Mask) -> (u64, String) {
         bytes.extend_from_slice(&w.to_le_bytes());
     }
     bytes.truncate(nbytes);
-    for byte in &mut bytes {
-        *byte = byte.reverse_bits();
+    if !cfg!(feature = "broken-v2-mask-lsb") {
+        for byte in &mut bytes {
+            *byte = byte.reverse_bits();
+        }
     }
     (m.len as u64, base64_engine().encode(&bytes))
 }

@@ -29,8 +29,6 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
 use chacha20::ChaCha20;
 use chacha20::cipher::{KeyIvInit, StreamCipher};
 use hmac::{Hmac, KeyInit, Mac};
@@ -47,6 +45,7 @@ use openslots::lww::{self, Address};
 use openslots::mask::{self, Mask};
 use openslots::payload::{Binding, ResponsePayload, RoomPayload};
 use openslots::{ErrorCode, Failure, Profile, SpecError};
+use openslots_oracle as oracle;
 use proptest::prelude::*;
 use sha2::Sha256;
 
@@ -82,148 +81,17 @@ fn bits(m: &Mask) -> Vec<bool> {
 }
 
 // ---------------------------------------------------------------------------
-// Oracles, from the spec's text
+// Oracles: `openslots-oracle`, written from the spec's text
 // ---------------------------------------------------------------------------
 
-/// NIP-44's `calc_padded_len`, as the NIP writes it.
+/// NIP-44's `calc_padded_len` (the oracle's).
 fn padded_len(len: usize) -> usize {
-    if len <= 32 {
-        return 32;
-    }
-    let next_power = 1usize << (usize::BITS - (len - 1).leading_zeros());
-    let chunk = if next_power <= 256 {
-        32
-    } else {
-        next_power / 8
-    };
-    chunk * ((len - 1) / chunk + 1)
+    oracle::cipher::calc_padded_len(len as u64) as usize
 }
 
-/// Canonical padded standard base64 (OS-MASK-5), one character at a time.
-fn b64_strict(s: &str) -> Option<Vec<u8>> {
-    let b = s.as_bytes();
-    if !b.len().is_multiple_of(4) {
-        return None;
-    }
-    let value = |c: u8| {
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-            .bytes()
-            .position(|a| a == c)
-            .map(|v| v as u32)
-    };
-    let mut out = Vec::new();
-    for (k, q) in b.chunks(4).enumerate() {
-        let pad = q.iter().rev().take_while(|&&c| c == b'=').count();
-        if pad > 2 || (pad > 0 && k + 1 != b.len() / 4) {
-            return None;
-        }
-        let mut n = 0u32;
-        for &c in &q[..4 - pad] {
-            n = (n << 6) | value(c)?;
-        }
-        n <<= 6 * pad as u32;
-        let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
-        if bytes[3 - pad..].iter().any(|&x| x != 0) {
-            return None;
-        }
-        out.extend_from_slice(&bytes[..3 - pad]);
-    }
-    Some(out)
-}
-
-/// Spec §10.3 for a v1 mask.
-fn mask_v1_oracle(s: &str) -> Result<Vec<bool>, (ErrorCode, &'static str)> {
-    if s.is_empty() {
-        return Err((ErrorCode::MaskLength, "OS-MASK-1"));
-    }
-    if s.len() > 65_535 {
-        return Err((ErrorCode::MaskTooLarge, "OS-MASK-1"));
-    }
-    s.bytes()
-        .map(|c| match c {
-            b'0' => Ok(false),
-            b'1' => Ok(true),
-            _ => Err((ErrorCode::MaskEncoding, "OS-MASK-1")),
-        })
-        .collect()
-}
-
-/// Spec §10.3 for a v2 mask.
-fn mask_v2_oracle(n: u64, b: &str) -> Result<Vec<bool>, (ErrorCode, &'static str)> {
-    if n == 0 {
-        return Err((ErrorCode::MaskLength, "OS-MASK-6"));
-    }
-    if n > 35_136 {
-        return Err((ErrorCode::MaskTooLarge, "OS-MASK-6"));
-    }
-    let n = n as usize;
-    let bytes = b64_strict(b).ok_or((ErrorCode::MaskEncoding, "OS-MASK-5"))?;
-    if bytes.len() != n.div_ceil(8) {
-        return Err((ErrorCode::MaskLength, "OS-MASK-5"));
-    }
-    let bit = |i: usize| (bytes[i / 8] >> (7 - i % 8)) & 1 == 1;
-    if (n..bytes.len() * 8).any(bit) {
-        return Err((ErrorCode::MaskTrailingBits, "OS-MASK-5"));
-    }
-    Ok((0..n).map(bit).collect())
-}
-
-/// A string as `JSON.stringify` writes it (OS-PAYLOAD-2).
-fn js(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-fn v1_text(b: &[bool]) -> String {
-    b.iter().map(|&x| if x { '1' } else { '0' }).collect()
-}
-
-fn v2_b(b: &[bool]) -> String {
-    let mut bytes = vec![0u8; b.len().div_ceil(8)];
-    for (i, _) in b.iter().enumerate().filter(|(_, x)| **x) {
-        bytes[i / 8] |= 0x80 >> (i % 8);
-    }
-    STANDARD.encode(bytes)
-}
-
-/// OS-EXPIRY-1 on one value.
-fn expiration_value(v: &str) -> Option<u64> {
-    if v.is_empty() || v.len() > 20 || !v.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    u64::try_from(v.bytes().fold(0u128, |n, b| n * 10 + u128::from(b - b'0'))).ok()
-}
-
-/// OS-EXPIRY-1 on a tag list.
-fn expiration(tags: &[Vec<String>]) -> Option<u64> {
-    let first = tags
-        .iter()
-        .find(|t| t.first().map(String::as_str) == Some("expiration"))?;
-    expiration_value(first.get(1)?)
-}
-
-/// Days from 1970-01-01 to a proleptic Gregorian date.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+/// A reference failure as the oracle names it: code and requirement.
+fn named(code: ErrorCode, requirement: &'static str) -> oracle::Fail {
+    (code.as_str(), requirement)
 }
 
 // ---------------------------------------------------------------------------
@@ -382,14 +250,14 @@ proptest! {
     ) {
         let room_p = RoomPayload { title: text.clone(), start, mask: Mask::from_bools(&room) };
         let v1 = room_p.to_json(Profile::V1, &HOST).unwrap();
-        prop_assert_eq!(&v1, &format!(r#"{{"t":{},"s":{start},"o":"{}"}}"#, js(&text), v1_text(&room)));
+        prop_assert_eq!(&v1, &format!(r#"{{"t":{},"s":{start},"o":"{}"}}"#, oracle::payload::js_string(&text), oracle::mask::encode_v1(&room)));
         prop_assert_eq!(RoomPayload::parse_v1(&v1).unwrap(), room_p.clone());
         let v2 = room_p.to_json(Profile::V2, &HOST);
         if text.len() <= 512 {
             let v2 = v2.unwrap();
             prop_assert_eq!(&v2, &format!(
                 r#"{{"v":2,"role":"room","room":"{ROOM_ID}","author":"{HOST_PK}","title":{},"start":{start},"mask":{{"n":{},"b":"{}"}}}}"#,
-                js(&text), room.len(), v2_b(&room)));
+                oracle::payload::js_string(&text), room.len(), oracle::mask::encode_v2(&room).1));
             prop_assert_eq!(RoomPayload::parse_v2(&v2, &HOST).unwrap(), room_p.clone());
             prop_assert!(ResponsePayload::parse_v2(&v2, &HOST).is_err());
         } else {
@@ -398,13 +266,13 @@ proptest! {
 
         let resp = ResponsePayload { name: text.clone(), start: Some(start), mask: Mask::from_bools(&answer) };
         let r1 = resp.to_json(Profile::V1, &ALICE).unwrap();
-        prop_assert_eq!(&r1, &format!(r#"{{"n":{},"o":"{}"}}"#, js(&text), v1_text(&answer)));
+        prop_assert_eq!(&r1, &format!(r#"{{"n":{},"o":"{}"}}"#, oracle::payload::js_string(&text), oracle::mask::encode_v1(&answer)));
         prop_assert_eq!(ResponsePayload::parse_v1(&r1).unwrap(), ResponsePayload { start: None, ..resp.clone() });
         if text.len() <= 128 {
             let r2 = resp.to_json(Profile::V2, &ALICE).unwrap();
             prop_assert_eq!(&r2, &format!(
                 r#"{{"v":2,"role":"response","room":"{ROOM_ID}","author":"{ALICE_PK}","name":{},"start":{start},"mask":{{"n":{},"b":"{}"}}}}"#,
-                js(&text), answer.len(), v2_b(&answer)));
+                oracle::payload::js_string(&text), answer.len(), oracle::mask::encode_v2(&answer).1));
             prop_assert_eq!(ResponsePayload::parse_v2(&r2, &ALICE).unwrap(), resp.clone());
             prop_assert!(RoomPayload::parse_v2(&r2, &ALICE).is_err());
         }
@@ -443,8 +311,8 @@ proptest! {
     /// the same requirement ID.
     #[test]
     fn mask_v1_decode_matches_the_spec(s in prop_oneof!["[01]{0,140}", "[01a2 \u{e9}]{0,70}", ".{0,10}"]) {
-        let got = mask::decode_v1(&s).map(|m| bits(&m)).map_err(|e| (e.code(), e.requirement()));
-        prop_assert_eq!(got, mask_v1_oracle(&s));
+        let got = mask::decode_v1(&s).map(|m| bits(&m)).map_err(|e| named(e.code(), e.requirement()));
+        prop_assert_eq!(got, oracle::mask::read_v1(&s));
     }
 
     /// Spec §10.3: every v2 decode gives the oracle's bits or its error, in
@@ -454,8 +322,8 @@ proptest! {
         n in prop_oneof![0u64..80, 35_130u64..35_140, any::<u64>()],
         b in prop_oneof!["[A-Za-z0-9+/]{0,16}={0,2}", "[AgQwBE8/+=_ -]{0,12}", "([A-Za-z0-9+/]{4}){0,3}[A-Za-z0-9+/]{2}=="],
     ) {
-        let got = mask::decode_v2(n, &b).map(|m| bits(&m)).map_err(|e| (e.code(), e.requirement()));
-        prop_assert_eq!(got, mask_v2_oracle(n, &b));
+        let got = mask::decode_v2(n, &b).map(|m| bits(&m)).map_err(|e| named(e.code(), e.requirement()));
+        prop_assert_eq!(got, oracle::mask::read_v2(i128::from(n), &b));
     }
 }
 
@@ -497,35 +365,6 @@ static ROOM_EVENTS: LazyLock<[Event; 2]> = LazyLock::new(|| {
         .0;
     [v1, v2]
 });
-
-/// OS-EVENT-13 over an untyped JSON value.
-fn well_formed(text: &str) -> bool {
-    use serde_json::Value;
-    let Ok(Value::Object(obj)) = serde_json::from_str::<Value>(text) else {
-        return false;
-    };
-    let hex = |k: &str, n: usize| {
-        obj.get(k).and_then(Value::as_str).is_some_and(|s| {
-            s.len() == n
-                && s.bytes()
-                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-        })
-    };
-    let uint = |k: &str, max: u64| obj.get(k).and_then(Value::as_u64).is_some_and(|v| v <= max);
-    let tags = obj.get("tags").and_then(Value::as_array).is_some_and(|t| {
-        t.iter().all(|t| {
-            t.as_array()
-                .is_some_and(|t| !t.is_empty() && t.iter().all(Value::is_string))
-        })
-    });
-    hex("id", 64)
-        && hex("pubkey", 64)
-        && hex("sig", 128)
-        && uint("created_at", 9_007_199_254_740_991)
-        && uint("kind", 65_535)
-        && tags
-        && obj.get("content").is_some_and(Value::is_string)
-}
 
 /// One member of an event replaced by a JSON value of some other shape.
 fn mutated_event() -> impl Strategy<Value = String> {
@@ -585,12 +424,12 @@ proptest! {
     fn event_structure_is_os_event_13(text in mutated_event()) {
         match event::parse_event(&text) {
             Ok(ev) => {
-                prop_assert!(well_formed(&text), "accepted {}", text);
+                prop_assert!(oracle::event::event_well_formed(&text), "accepted {}", text);
                 prop_assert_eq!(event::parse_event(&ev.as_json()).unwrap(), ev);
             }
             Err(e) => {
                 prop_assert_eq!(e.code(), ErrorCode::EventJson);
-                prop_assert!(!well_formed(&text), "refused {}", text);
+                prop_assert!(!oracle::event::event_well_formed(&text), "refused {}", text);
             }
         }
     }
@@ -635,11 +474,14 @@ fn room_steps(ctx: &RoomContext, ev: &Event, now: u64) -> Option<ErrorCode> {
         Some(ErrorCode::EventId)
     } else if !ev.verify_signature() {
         Some(ErrorCode::EventSig)
-    } else if first_d != Some(&ctx.room_d) || !t_tag || (v2 && expiration(&tags).is_none()) {
+    } else if first_d != Some(&ctx.room_d)
+        || !t_tag
+        || (v2 && oracle::expiry::expiration(&tags).is_none())
+    {
         Some(ErrorCode::EventTag)
     } else if v2 && ev.pubkey.to_hex() != HOST_PK {
         Some(ErrorCode::EventAuthor)
-    } else if expiration(&tags).is_some_and(|e| e < now) {
+    } else if oracle::expiry::expiration(&tags).is_some_and(|e| e < now) {
         Some(ErrorCode::EventExpired)
     } else {
         None
@@ -751,7 +593,7 @@ static LWW_POOL: LazyLock<Vec<Event>> = LazyLock::new(|| {
 fn validate(e: &Event, now: u64) -> Result<u64, Failure> {
     event::verify(e).map_err(Failure::from)?;
     let tags: Vec<Vec<String>> = e.tags.iter().map(|t| t.as_slice().to_vec()).collect();
-    if expiration(&tags).is_some_and(|x| x < now) {
+    if oracle::expiry::expiration(&tags).is_some_and(|x| x < now) {
         return Err(Failure::new(ErrorCode::EventExpired, "OS-EXPIRY-3"));
     }
     Ok(e.created_at.as_secs())
@@ -848,7 +690,7 @@ proptest! {
         let date_strs: Vec<String> = dates.iter().map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}")).collect();
         let mut want = Vec::new();
         for &(y, m, d) in &dates {
-            let day = days_from_civil(y, m, d) * 86_400;
+            let day = oracle::grid::days_from_civil((y, m as u32, d as u32)) * 86_400;
             let rs = day + st - off;
             let re = day + if en <= st { 86_400 } else { 0 } + en - off;
             let mut t = rs;
@@ -891,11 +733,11 @@ proptest! {
         tags in prop::collection::vec(prop::collection::vec(tag_element(), 0..3), 0..4),
         now in prop_oneof![any::<u64>(), 0u64..100_000],
     ) {
-        let want = expiration(&tags);
+        let want = oracle::expiry::expiration(&tags);
         prop_assert_eq!(expiry::get_expiration(&tags), want);
         prop_assert_eq!(expiry::is_expired_at(&tags, now), want.is_some_and(|e| e < now));
         for v in tags.iter().flatten() {
-            prop_assert_eq!(expiry::parse_expiration_value(v), expiration_value(v));
+            prop_assert_eq!(expiry::parse_expiration_value(v), oracle::expiry::value(v));
         }
     }
 }

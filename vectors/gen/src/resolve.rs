@@ -513,6 +513,81 @@ pub(crate) fn lww_suite() -> ResolveFile {
             NOW,
         );
     }
+    // Cases added after the first set (kept last so earlier ids stay put).
+    for room in [Room::v1(), Room::v2()] {
+        let a = room.room("Version A", 1000, 1);
+        let alice = keys(2);
+        let r1 = room.response(&alice, &a, "Alice v1", START, "11000", 1100, 11);
+        let r2 = room.response(&alice, &a, "Alice v2", START, "00011", 1200, 12);
+        // OS-LWW-2: a newer response that has expired does not win; the
+        // older one counts (v1 with an expiration tag added, v2 with its own
+        // expiration lowered).
+        let mut tags: Vec<Vec<String>> = tags_of(&r2)
+            .into_iter()
+            .filter(|t| t.first().map(String::as_str) != Some("expiration"))
+            .collect();
+        tags.push(vec!["expiration".into(), (NOW - 1).to_string()]);
+        let expired = sign(&alice, 1250, tags, r2.content.clone(), 21);
+        push(
+            &mut s,
+            &room,
+            "a participant's newer response has expired: the older one counts",
+            &[],
+            &["OS-LWW-2", "OS-EXPIRY-3"],
+            vec![a.clone(), r1.clone(), expired],
+            NOW,
+        );
+        // OS-LWW-4 (v1): the mirror of the hijack case, by an author whose
+        // key sorts on the other side of the host's, so that key order
+        // cannot decide either case by luck.
+        let host_hex = room.host.public_key().to_hex();
+        let first_side = keys(7).public_key().to_hex() < host_hex;
+        if let Some(other) = (20u8..=120)
+            .map(keys)
+            .find(|k| (k.public_key().to_hex() < host_hex) != first_side)
+        {
+            let hijack = room.room_by(&other, "Hijacked (mirror)", ROOM_MASK, 9000, 22);
+            let reqs: &[&str] = if room.profile() == Profile::V2 {
+                &["OS-LWW-4", "OS-EVENT-11"]
+            } else {
+                &["OS-LWW-4"]
+            };
+            push(
+                &mut s,
+                &room,
+                "another author, whose key sorts on the other side of the host's, publishes a newer room under the d-tag (v1: it wins; v2: rejected)",
+                &["Hijack"],
+                reqs,
+                vec![hijack, a.clone()],
+                NOW,
+            );
+        }
+        // OS-EVENT-11 (v2): the same key and content under a d-tag that is
+        // not its author's is rejected; without the check the key would
+        // appear twice and its slots count double.
+        if room.profile() == Profile::V2 {
+            let tags: Vec<Vec<String>> = tags_of(&r1)
+                .into_iter()
+                .map(|t| {
+                    if t.first().map(String::as_str) == Some("d") {
+                        vec!["d".into(), "ab".repeat(32)]
+                    } else {
+                        t
+                    }
+                })
+                .collect();
+            let moved = sign(&alice, 1150, tags, r1.content.clone(), 23);
+            push(
+                &mut s,
+                &room,
+                "a response under a d-tag that is not its author's is rejected (the author counts once)",
+                &[],
+                &["OS-EVENT-11"],
+                vec![a.clone(), r1.clone(), moved],
+                NOW,
+            );
+        }
+    }
     s.finish()
 }
 
