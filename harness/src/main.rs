@@ -18,7 +18,7 @@ use openslots_harness::adapter::{InProcess, Process, Transport};
 use openslots_harness::expected::ExpectedFailures;
 use openslots_harness::report::{Report, Run, html, json, junit, summary};
 use openslots_harness::vectors::Filter;
-use openslots_harness::{coverage, progress, requirements, scenario, vectors};
+use openslots_harness::{coverage, fuzz, progress, requirements, scenario, vectors};
 
 const DEFAULT_SPEC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/openslots.md");
 
@@ -55,6 +55,11 @@ enum Command {
         #[command(flatten)]
         output: Output,
     },
+    /// Differential fuzzing: generated inputs for every vector operation the
+    /// adapter lists, judged against the reference in process; each
+    /// disagreement is shrunk, reported and written as a vector case.
+    /// Exit status 1 on any disagreement.
+    Fuzz(FuzzArgs),
     /// Client conformance scenarios (`vectors/scenarios/*.json`): a client
     /// against scripted mock relays on a clock the harness owns.
     Client(scenario::cli::ClientArgs),
@@ -107,6 +112,36 @@ struct Target {
     /// Time limit per answer of the adapter, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 10.0)]
     timeout: f64,
+}
+
+/// The options of `fuzz`.
+#[derive(Args, Clone, Debug)]
+struct FuzzArgs {
+    #[command(flatten)]
+    target: Target,
+    /// Only this suite (repeatable), e.g. `masks`.
+    #[arg(long = "suite", value_name = "S")]
+    suites: Vec<String>,
+    /// Only this operation (repeatable), e.g. `decode_v2`.
+    #[arg(long = "operation", value_name = "OP")]
+    operations: Vec<String>,
+    /// Only this profile (repeatable): `v1`, `v2` or `any`.
+    #[arg(long = "profile", value_name = "P")]
+    profiles: Vec<String>,
+    /// Run for this many seconds.
+    #[arg(long, value_name = "N", conflicts_with = "cases")]
+    seconds: Option<f64>,
+    /// Send this many inputs (the default: 10000).
+    #[arg(long, value_name = "N")]
+    cases: Option<u64>,
+    /// The seed (printed; without it, one is drawn and printed).
+    #[arg(long, value_name = "X")]
+    seed: Option<u64>,
+    /// Write each disagreement here as a vector case file.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    #[command(flatten)]
+    output: Output,
 }
 
 /// Which cases to run.
@@ -291,6 +326,62 @@ fn check(
     Ok(report.ok())
 }
 
+fn fuzz(args: &FuzzArgs) -> Result<bool, String> {
+    let seed = match args.seed {
+        Some(s) => s,
+        None => {
+            let mut b = [0u8; 8];
+            getrandom::fill(&mut b).map_err(|e| format!("no seed: {e}"))?;
+            u64::from_le_bytes(b)
+        }
+    };
+    eprintln!("fuzz: seed {seed} (rerun with --seed {seed})");
+    let budget = match (args.seconds, args.cases) {
+        (Some(s), _) if !(s.is_finite() && s >= 0.0) => {
+            return Err("--seconds must be a number of seconds".into());
+        }
+        (Some(s), _) => fuzz::Budget::Seconds(s),
+        (None, Some(n)) => fuzz::Budget::Cases(n),
+        (None, None) => fuzz::Budget::Cases(10_000),
+    };
+    let options = fuzz::Options {
+        suites: args.suites.clone(),
+        operations: args.operations.clone(),
+        profiles: args.profiles.clone(),
+        budget,
+        seed,
+    };
+    let mut t = transport(&args.target)?;
+    let outcome = fuzz::run(t.as_mut(), &options);
+    if let Some(dir) = &args.out {
+        let subject = outcome.run.subject.clone().unwrap_or_default();
+        for p in fuzz::case::write_all(dir, &outcome.findings, seed, &subject)? {
+            eprintln!("wrote {}", p.display());
+        }
+    }
+    let mut report = Report::new();
+    report.runs.push(outcome.run);
+    emit(&report, &args.output)?;
+    Ok(report.ok())
+}
+
+/// Writes the report in every format asked for.
+fn emit(report: &Report, output: &Output) -> Result<(), String> {
+    match output.format {
+        Format::Text => print!("{}", summary::render(report)),
+        Format::Json => print!("{}", json::render(report)),
+    }
+    if let Some(path) = &output.junit {
+        std::fs::write(path, junit::render(report))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    if let Some(path) = &output.html {
+        std::fs::write(path, html::render(report))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
 fn run_coverage(spec: &Path, prefix: Option<&str>) -> Result<bool, String> {
     let reqs = requirements::load(spec).map_err(|e| e.to_string())?;
     let root = spec
@@ -378,6 +469,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Client(args) => scenario::cli::client(&args),
+        Command::Fuzz(args) => exit(fuzz(&args), "fuzz"),
         Command::MockRelay(args) => scenario::cli::mock_relay(&args),
         Command::Relay { url, .. } if !url.starts_with("ws://") => {
             eprintln!("error: {url:?} is not a ws:// URL");

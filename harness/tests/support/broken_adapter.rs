@@ -22,6 +22,21 @@
 //!   none               break nothing (the `openslots-adapter` binary's own loop)
 //! ```
 //!
+//! Single-behaviour mistakes that no vector case catches (the fuzzer's
+//! bite tests, `tests/fuzz.rs`); each changes one reading of the spec:
+//!
+//! ```text
+//!   parse-event-verifies-id   parse_event also checks the id (event-id)
+//!   unpadded-mask             decode_v2 accepts base64 whose last group of
+//!                             two bytes lacks its = padding
+//!   grid-later-offset         generate_grid takes the later offset of an
+//!                             overlap, in Europe/Berlin only
+//!   write-unvalidated-mask    write_room and write_response write a mask
+//!                             they have not validated
+//!   empty-mask-length         validate_room rejects the empty mask as
+//!                             mask-length instead of mask-untrimmed
+//! ```
+//!
 //! `--op` selects requests of that operation, `--match-input` those whose
 //! input serialises to exactly that JSON; both must hold when given.
 
@@ -99,6 +114,9 @@ fn answer(o: &Options, request: &Value) -> Option<String> {
     if !selected(o, request) {
         return Some(r.to_string());
     }
+    if let Some(planted) = planted(&o.mode, request, &r) {
+        return Some(planted.to_string());
+    }
     match o.mode.as_str() {
         "flip-byte" => {
             let member = o.arg.clone().unwrap_or_default();
@@ -169,6 +187,75 @@ fn answer(o: &Options, request: &Value) -> Option<String> {
         _ => {}
     }
     Some(r.to_string())
+}
+
+/// The answer of a planted single-behaviour mistake, when it applies.
+fn planted(mode: &str, request: &Value, r: &Value) -> Option<Value> {
+    let op = request.get("op").and_then(Value::as_str)?;
+    let input = request.get("input")?;
+    let id = r.get("id").cloned().unwrap_or(Value::Null);
+    let error = |code: &str| json!({"id": id, "error": {"code": code, "message": "planted"}});
+    match (mode, op) {
+        ("parse-event-verifies-id", "parse_event") if r.get("ok").is_some() => {
+            let text = input.get("eventJson")?.as_str()?;
+            let event = nostr::event::Event::from_json(text).ok()?;
+            (!event.verify_id()).then(|| error("event-id"))
+        }
+        ("unpadded-mask", "decode_v2") if r.get("error").is_some() => {
+            let b = input.get("b")?.as_str()?;
+            // Only one `=` missing (a last group of two bytes).
+            if b.contains('=') || b.len() % 4 != 3 {
+                return None;
+            }
+            let mut padded = input.clone();
+            padded["b"] = json!(format!("{b}{}", "="));
+            let mut again = request.clone();
+            again["input"] = padded;
+            let answer = openslots_adapter::dispatch(&again);
+            answer.get("ok").is_some().then_some(answer)
+        }
+        ("grid-later-offset", "generate_grid") => {
+            if input.get("zone")?.as_str()? != "Europe/Berlin" {
+                return None;
+            }
+            let tz = jiff::tz::TimeZone::get("Europe/Berlin").ok()?;
+            let slots = r.get("ok")?.get("slots")?.as_array()?;
+            let moved: Vec<Value> = slots
+                .iter()
+                .map(|s| {
+                    let t = s.as_i64().unwrap_or_default();
+                    let later = jiff::Timestamp::from_second(t).ok().and_then(|ts| {
+                        let dt = ts.to_zoned(tz.clone()).datetime();
+                        let amb = tz.to_ambiguous_timestamp(dt);
+                        if amb.is_ambiguous() {
+                            amb.later().ok().map(|l| l.as_second())
+                        } else {
+                            None
+                        }
+                    });
+                    json!(later.unwrap_or(t))
+                })
+                .collect();
+            Some(json!({"id": id, "ok": {"slots": moved}}))
+        }
+        ("write-unvalidated-mask", "write_room" | "write_response") => {
+            let code = r.get("error")?.get("code")?.as_str()?;
+            if !code.starts_with("mask-") || request.get("profile")? != "v1" {
+                return None;
+            }
+            let mask = input.get("mask")?.clone();
+            let plaintext = if op == "write_room" {
+                json!({"t": input.get("title")?, "s": input.get("start")?, "o": mask})
+            } else {
+                json!({"n": input.get("name")?, "o": mask})
+            };
+            Some(json!({"id": id, "ok": {"plaintext": plaintext.to_string()}}))
+        }
+        ("empty-mask-length", "validate_room") if input.get("mask")? == "" => {
+            Some(error("mask-length"))
+        }
+        _ => None,
+    }
 }
 
 fn main() -> ExitCode {
