@@ -314,6 +314,8 @@ fn expectation(t: &Target, g: &Generated, reference: &Answer, n: u64) -> Option<
         id: format!("{}/{}/{}/fuzz-{n}", t.suite, t.op, t.profile),
         profile: t.profile.clone(),
         op: t.op.clone(),
+        comment: format!("fuzz case {n} for {} ({})", t.op, t.profile),
+        flags: vec!["Fuzz".to_owned()],
         requirements,
         input: g.input.clone(),
         expected,
