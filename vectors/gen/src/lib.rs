@@ -25,6 +25,7 @@ mod link;
 mod masks;
 mod payloads;
 mod resolve;
+mod wrap;
 
 /// The spec version every case follows.
 pub const SPEC_VERSION: &str = "0.1.0-draft";
@@ -164,6 +165,7 @@ pub fn generate() -> Vec<(String, String)> {
             "resolution.json".into(),
             render(&resolve::resolution_suite()),
         ),
+        ("wrap.json".into(), render(&wrap::suite())),
     ]
 }
 
