@@ -60,6 +60,7 @@ options() {
     expiry_parse) dicts=(expiry) ;;
     adapter_messages) dicts=(json base64) ;;
     relay_frames) dicts=(json nostr) ;;
+    wrap_parse) dicts=(base64) ;;
   esac
   if [ "${#dicts[@]}" -gt 0 ]; then
     local dict="$logdir/$1.dict"
@@ -71,6 +72,8 @@ options() {
     cipher_decrypt | cipher_roundtrip) echo "-max_len=66000" ;;
     # A v1 mask reaches 65,535 characters.
     mask_decode) echo "-max_len=66000" ;;
+    # A wrapper set reaches 8 + 512 x 106 bytes, 72,376 base64 characters.
+    wrap_parse) echo "-max_len=73000" ;;
   esac
 }
 

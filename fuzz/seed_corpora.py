@@ -56,6 +56,7 @@ TARGETS = [
     "expiry_parse",
     "adapter_messages",
     "relay_frames",
+    "wrap_parse",
 ]
 
 # The kit's vector suites (spec §20, vectors/README.md).
@@ -605,6 +606,26 @@ def protocol_seeds(seeds):
                         seeds.add("relay_frames", b"\n".join(frames), origin)
 
 
+def wrap_seeds(seeds):
+    """wrap_parse: every wrapper (selectors 0 and 2) and set content
+    (selector 1) of vectors/wrap.json, valid or not."""
+    path = VECTORS / "wrap.json"
+    if not path.exists():
+        return
+    origin = "vectors/wrap.json"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    for group in doc["testGroups"]:
+        for case in group["tests"]:
+            for src in (case.get("input", {}), case.get("expected") or {}):
+                w = src.get("wrapper")
+                if isinstance(w, str) and re.fullmatch(r"(?:[0-9a-f]{2})*", w):
+                    seeds.add("wrap_parse", b"\x00" + bytes.fromhex(w), origin)
+                    seeds.add("wrap_parse", b"\x02" + bytes.fromhex(w), origin)
+                c = src.get("content")
+                if isinstance(c, str):
+                    seeds.add("wrap_parse", b"\x01" + c.encode(), origin)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=FUZZ / "corpus", help="corpus root (default: fuzz/corpus)")
@@ -615,6 +636,7 @@ def main():
     vector_seeds(seeds)
     structure_seeds(seeds)
     protocol_seeds(seeds)
+    wrap_seeds(seeds)
     seeds.write(args.out)
     for target in TARGETS:
         parts = [f"{n} from {o}" for (o, t), n in sorted(seeds.origin_counts.items()) if t == target]

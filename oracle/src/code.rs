@@ -41,6 +41,16 @@ pub const ALL: &[&str] = &[
     "room-not-found",
     "relay-unavailable",
     "publish-failed",
+    "wrap-passphrase",
+    "wrap-log-n",
+    "wrap-length",
+    "wrap-version",
+    "wrap-open",
+    "wrap-set",
+    "wrap-not-member",
+    "wrap-params",
+    "wrap-window",
+    "wrap-no-set",
 ];
 
 /// Whether `code` is one of the spec's error codes.

@@ -7,7 +7,9 @@
 //! and does not depend on it: a mistake in the reference can never change a
 //! verdict computed here. It uses the `nostr` crate for NIP-01 event ids and
 //! BIP-340 signatures, `bitcoin_hashes` for HMAC-SHA256 and HKDF (a library
-//! the reference does not use), and `chacha20` for the stream cipher.
+//! the reference does not use), and `chacha20` for the stream cipher, and for member access (§19.2) `poly1305`,
+//! `scrypt` and `unicode-normalization`, composed here into XChaCha20-Poly1305
+//! rather than taken from the AEAD crate the reference uses.
 //! Everything else (base64, NIP-44 padding, framing, masks, payloads, links,
 //! expiry, last-write-wins) is written out here, plainly and slowly, step by
 //! step as the spec words it.
@@ -29,6 +31,7 @@
 //! | [`event`] | §11 | OS-EVENT-1 .. OS-EVENT-5, -7, -8, -10, -13 |
 //! | [`expiry`] | §12 | OS-EXPIRY-1, -2, -4 |
 //! | [`lww`] | §13 | OS-LWW-1, OS-LWW-3 |
+//! | [`wrap`] | §19.2 | OS-WRAP-2 .. OS-WRAP-4, -7 .. -9, -11 .. -14, -16, -21 |
 
 #![forbid(unsafe_code)]
 
@@ -45,6 +48,7 @@ pub mod lww;
 pub mod mask;
 pub mod payload;
 pub mod room;
+pub mod wrap;
 
 /// The two profiles of spec §3.1.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -90,6 +90,26 @@ pub enum ErrorCode {
     RelayUnavailable,
     /// `publish-failed`: no configured relay accepted a published event (OS-EVENT-12).
     PublishFailed,
+    /// `wrap-passphrase`: the normalised passphrase is empty or longer than 1,024 bytes (OS-WRAP-2).
+    WrapPassphrase,
+    /// `wrap-log-n`: a wrapper's LOG_N is outside 1..=20 (OS-WRAP-4).
+    WrapLogN,
+    /// `wrap-length`: a wrapper is not 106 bytes long (OS-WRAP-11).
+    WrapLength,
+    /// `wrap-version`: a wrapper's version byte is not 0x01 (OS-WRAP-11).
+    WrapVersion,
+    /// `wrap-open`: a wrapper does not authenticate, for any reason (OS-WRAP-11).
+    WrapOpen,
+    /// `wrap-set`: a wrapper set's content or expiration is malformed (OS-WRAP-12, OS-WRAP-17).
+    WrapSet,
+    /// `wrap-not-member`: no wrapper of the set carries the member's locator (OS-WRAP-13).
+    WrapNotMember,
+    /// `wrap-params`: a rotation schedule is out of bounds or overflows (OS-WRAP-14).
+    WrapParams,
+    /// `wrap-window`: an epoch is not accepted at now (OS-WRAP-14).
+    WrapWindow,
+    /// `wrap-no-set`: no wrapper-set candidate survived validation (OS-WRAP-17).
+    WrapNoSet,
 }
 
 impl ErrorCode {
@@ -133,6 +153,16 @@ impl ErrorCode {
         Self::RoomNotFound,
         Self::RelayUnavailable,
         Self::PublishFailed,
+        Self::WrapPassphrase,
+        Self::WrapLogN,
+        Self::WrapLength,
+        Self::WrapVersion,
+        Self::WrapOpen,
+        Self::WrapSet,
+        Self::WrapNotMember,
+        Self::WrapParams,
+        Self::WrapWindow,
+        Self::WrapNoSet,
     ];
 
     /// The stable string form used in vectors and in the adapter protocol.
@@ -176,6 +206,16 @@ impl ErrorCode {
             Self::RoomNotFound => "room-not-found",
             Self::RelayUnavailable => "relay-unavailable",
             Self::PublishFailed => "publish-failed",
+            Self::WrapPassphrase => "wrap-passphrase",
+            Self::WrapLogN => "wrap-log-n",
+            Self::WrapLength => "wrap-length",
+            Self::WrapVersion => "wrap-version",
+            Self::WrapOpen => "wrap-open",
+            Self::WrapSet => "wrap-set",
+            Self::WrapNotMember => "wrap-not-member",
+            Self::WrapParams => "wrap-params",
+            Self::WrapWindow => "wrap-window",
+            Self::WrapNoSet => "wrap-no-set",
         }
     }
 

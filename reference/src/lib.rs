@@ -64,6 +64,7 @@ pub mod lww;
 pub mod mask;
 pub mod payload;
 pub mod resolution;
+pub mod wrap;
 
 pub use error::{ErrorCode, Failure, SpecError};
 

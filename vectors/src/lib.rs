@@ -172,4 +172,6 @@ suite_files! {
     lww, "lww.json", LwwFile;
     /// `resolution.json`: resolution (spec §14).
     resolution, "resolution.json", ResolutionFile;
+    /// `wrap.json`: member access (spec §19.2).
+    wrap, "wrap.json", WrapFile;
 }

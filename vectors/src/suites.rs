@@ -439,3 +439,80 @@ pub type LwwFile = VectorFile<ResolveInput, ResolveIntermediate, ResolveExpected
 pub type ResolutionFile = VectorFile<ResolveInput, ResolveIntermediate, ResolveExpected>;
 /// `lww.json` and `resolution.json` share one shape.
 pub type ResolveFile = VectorFile<ResolveInput, ResolveIntermediate, ResolveExpected>;
+
+shape!(
+    /// `wrap`: member access (spec §19.2). Each operation uses some members.
+    WrapInput {
+        /// The passphrase as entered, before NFKC.
+        passphrase: String,
+        /// The group's 16-byte salt.
+        salt: String,
+        /// LOG_N.
+        log_n: u8,
+        /// A member's 32-byte intermediate.
+        intermediate: String,
+        /// The 32-byte group id.
+        group_id: String,
+        /// The epoch.
+        epoch: u64,
+        /// The 24-byte wrapper nonce.
+        nonce: String,
+        /// The 32-byte epoch secret.
+        epoch_secret: String,
+        /// A wrapper (any length, to test the reader).
+        wrapper: String,
+        /// A wrapper set's content (base64).
+        content: String,
+        /// ROTATE_TIME in seconds.
+        rotate: u64,
+        /// MARGIN_TIME in seconds.
+        margin: u64,
+        /// The time to judge at.
+        now: u64,
+        /// The purpose label of an epoch key.
+        purpose: String,
+    }
+);
+shape!(
+    /// `wrap`: values on the way.
+    WrapIntermediate {
+        /// The member's intermediate.
+        intermediate: String,
+        /// The member's locator.
+        locator: String,
+        /// The member's wrapping key `K_wrap`.
+        wrap_key: String,
+        /// The associated data given to XChaCha20-Poly1305.
+        ad: String,
+    }
+);
+shape!(
+    /// `wrap`: outputs.
+    WrapExpected {
+        /// The intermediate (`derive_intermediate`).
+        intermediate: String,
+        /// The locator (`member_keys`, `open_set`).
+        locator: String,
+        /// `K_wrap` (`member_keys`).
+        wrap_key: String,
+        /// The wrapper (`seal_wrapper`).
+        wrapper: String,
+        /// The epoch secret (`open_wrapper`, `open_set`).
+        epoch_secret: String,
+        /// The set's epoch (`open_set`).
+        epoch: u64,
+        /// The position of the member's wrapper in the set (`open_set`).
+        index: u64,
+        /// The epoch's first second (`check_epoch`).
+        start: u64,
+        /// The epoch's last accepted second, the set's expiration (`check_epoch`, `set_address`).
+        end: u64,
+        /// The wrapper set's d-tag (`set_address`).
+        d_tag: String,
+        /// A key derived from an epoch secret (`derive_epoch_key`).
+        key: String,
+    }
+);
+
+/// `wrap.json`.
+pub type WrapFile = VectorFile<WrapInput, WrapIntermediate, WrapExpected>;

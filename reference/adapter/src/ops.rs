@@ -20,6 +20,7 @@ pub mod link;
 pub mod masks;
 pub mod payloads;
 pub mod resolve;
+pub mod wrap;
 
 /// Every operation: name and function, in the order of §4.
 pub const OPERATIONS: &[(&str, Operation)] = &[
@@ -56,6 +57,14 @@ pub const OPERATIONS: &[(&str, Operation)] = &[
     ("join_room", client::join_room),
     ("respond", client::respond),
     ("update_room", client::update_room),
+    ("derive_intermediate", wrap::derive_intermediate),
+    ("member_keys", wrap::member_keys),
+    ("seal_wrapper", wrap::seal_wrapper),
+    ("open_wrapper", wrap::open_wrapper),
+    ("open_set", wrap::open_set),
+    ("check_epoch", wrap::check_epoch),
+    ("set_address", wrap::set_address),
+    ("derive_epoch_key", wrap::derive_epoch_key),
 ];
 
 /// The names of every operation, for the handshake.

@@ -26,6 +26,7 @@ mod link;
 mod masks;
 mod payloads;
 mod resolve;
+mod wrap;
 
 /// The spec version every case follows.
 pub const SPEC_VERSION: &str = "0.1.0-draft";
@@ -177,6 +178,7 @@ pub fn generate() -> Vec<(String, String)> {
             "resolution.json".into(),
             render(&resolve::resolution_suite()),
         ),
+        ("wrap.json".into(), render(&wrap::suite())),
     ]
 }
 

@@ -3,7 +3,7 @@
 // or throws an OsError with a spec §15 code. The client operations of §9
 // (create_room, join_room, respond, update_room) are in client.mjs.
 
-import { fail } from "./errors.mjs";
+import { fail, badRequest } from "./errors.mjs";
 import { isLowerHex, hexToBytes, toHex } from "./bytes.mjs";
 import { parseLink } from "./link.mjs";
 import { deriveKeys, deriveSigningKey } from "./kdf.mjs";
@@ -16,6 +16,7 @@ import { buildRoomEvent, buildResponseEvent, readEvent, roomContext, parseEventJ
 import { getExpiration } from "./expiry.mjs";
 import { resolve } from "./resolution.mjs";
 import { CLIENT_OPERATIONS } from "./client.mjs";
+import * as wrap from "./wrap.mjs";
 
 /** Thrown for a profile an operation does not have; the adapter answers `unsupported`. */
 export class Unsupported extends Error {}
@@ -44,6 +45,29 @@ const p12 = (profile) => {
   needProfile(profile, "v1", "v2");
   return profile;
 };
+
+
+/** n bytes from lower-case hex, or a bad request. */
+function bytesN(v, n, what) {
+  if (!isLowerHex(v, n)) badRequest(`${what} is not ${n} bytes of lower-case hex`);
+  return hexToBytes(v);
+}
+
+function text(v, what) {
+  if (typeof v !== "string") badRequest(`${what} is not a string`);
+  return v;
+}
+
+/** A non-negative integer of the input as BigInt (inputs stay within 2^53 - 1). */
+function big(v, what) {
+  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) badRequest(`${what} is not a non-negative integer`);
+  return BigInt(v);
+}
+
+function u8(v, what) {
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > 255) badRequest(`${what} is not a byte`);
+  return v;
+}
 
 export const OPERATIONS = {
   // link (§4)
@@ -152,6 +176,45 @@ export const OPERATIONS = {
   },
   // client operations over relays (adapter protocol §9)
   ...CLIENT_OPERATIONS,
+  // wrap (§19.2; adapter protocol §11)
+  derive_intermediate: (input) => {
+    const salt = bytesN(input.salt, 16, "salt");
+    return { intermediate: toHex(wrap.deriveIntermediate(text(input.passphrase, "passphrase"), salt, u8(input.logN, "logN"))) };
+  },
+  member_keys: (input) => {
+    const k = wrap.memberKeys(bytesN(input.intermediate, 32, "intermediate"), bytesN(input.groupId, 32, "groupId"), big(input.epoch, "epoch"));
+    return { locator: toHex(k.locator), wrapKey: toHex(k.wrapKey) };
+  },
+  seal_wrapper: (input) => ({
+    wrapper: toHex(
+      wrap.seal(
+        bytesN(input.intermediate, 32, "intermediate"),
+        bytesN(input.groupId, 32, "groupId"),
+        big(input.epoch, "epoch"),
+        bytesN(input.salt, 16, "salt"),
+        u8(input.logN, "logN"),
+        bytesN(input.nonce, 24, "nonce"),
+        bytesN(input.epochSecret, 32, "epochSecret"),
+      ),
+    ),
+  }),
+  open_wrapper: (input) => {
+    if (!isLowerHex(input.wrapper)) badRequest("wrapper is not lower-case hex");
+    const s = wrap.openWithPassphrase(text(input.passphrase, "passphrase"), bytesN(input.groupId, 32, "groupId"), big(input.epoch, "epoch"), hexToBytes(input.wrapper));
+    return { epochSecret: toHex(s) };
+  },
+  open_set: (input) => {
+    const o = wrap.openSet(text(input.passphrase, "passphrase"), bytesN(input.groupId, 32, "groupId"), text(input.content, "content"));
+    return { epoch: o.epoch, index: o.index, locator: toHex(o.locator), epochSecret: toHex(o.secret) };
+  },
+  check_epoch: (input) => wrap.checkEpoch(big(input.rotate, "rotate"), big(input.margin, "margin"), big(input.epoch, "epoch"), big(input.now, "now")),
+  set_address: (input) => {
+    const w = wrap.window(big(input.rotate, "rotate"), big(input.margin, "margin"), big(input.epoch, "epoch"));
+    return { dTag: wrap.setDTag(bytesN(input.groupId, 32, "groupId")), end: w.end };
+  },
+  derive_epoch_key: (input) => ({
+    key: toHex(wrap.epochKey(bytesN(input.epochSecret, 32, "epochSecret"), bytesN(input.groupId, 32, "groupId"), big(input.epoch, "epoch"), text(input.purpose, "purpose"))),
+  }),
 };
 
 function str(v, code = "payload-json") {
