@@ -41,6 +41,17 @@ pub const ALL: &[&str] = &[
     "room-not-found",
     "relay-unavailable",
     "publish-failed",
+    "book-room",
+    "book-nonce",
+    "book-request",
+    "book-too-many",
+    "book-past",
+    "book-stale",
+    "book-full",
+    "book-receipt",
+    "book-spent",
+    "book-hold",
+    "book-withdrawn",
 ];
 
 /// Whether `code` is one of the spec's error codes.

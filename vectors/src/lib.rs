@@ -172,4 +172,6 @@ suite_files! {
     lww, "lww.json", LwwFile;
     /// `resolution.json`: resolution (spec §14).
     resolution, "resolution.json", ResolutionFile;
+    /// `booking.json`: bookings (spec §19.1).
+    booking, "booking.json", BookingFile;
 }
