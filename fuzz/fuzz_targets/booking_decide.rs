@@ -2,7 +2,8 @@
 //! read with `arbitrary::Unstructured`: the room (which of 8 slots it
 //! offers, `cap` 1..=4, `max` 1..=3), `now` (before, among or after the
 //! slots), a previous manifest, holds and up to 24 requests built from
-//! small numbers (authors, ids, `created_at`, slot sets, commitments of
+//! small numbers (authors, ids made unique per request as event ids are,
+//! `created_at`, slot sets, commitments of
 //! nonces 0..16, reveals of nonces 0..16).
 //!
 //! Invariants, beyond never panicking:
@@ -118,7 +119,7 @@ fn input(u: &mut Unstructured<'_>) -> Result<Input> {
             (s, Some(commit(c)))
         };
         requests.push(CountedRequest {
-            id: format!("{id:064x}"),
+            id: format!("{id:02x}{:062x}", requests.len()),
             author: format!("{a:064x}"),
             created_at: u64::from(at),
             request: BookingRequest {

@@ -258,7 +258,7 @@ pub fn decide(
 
     // Step 3: holds.
     let mut kept: Vec<Hold> = holds.iter().filter(|h| h.slot > now).cloned().collect();
-    kept.sort();
+    kept.sort_by(|a, b| (a.slot, &a.code, a.seats).cmp(&(b.slot, &b.code, b.seats)));
     let mut held: BTreeMap<i64, usize> = BTreeMap::new();
     for h in &kept {
         if !room.offered.contains(&h.slot)

@@ -271,7 +271,7 @@ impl BookingRequest {
         }
         let int = |v: &serde_json::Value| {
             v.as_i64()
-                .filter(|n| n.abs() <= crate::payload::MAX_SAFE_INTEGER && !v.is_f64())
+                .filter(|n| n.unsigned_abs() <= crate::payload::MAX_SAFE_INTEGER.unsigned_abs())
         };
         match obj.get("v").and_then(int) {
             Some(2) => {}
@@ -570,7 +570,7 @@ pub fn decide(
 
     // Step 3: holds (OS-BOOK-13).
     let mut kept: Vec<Hold> = holds.iter().filter(|h| h.slot > now).cloned().collect();
-    kept.sort();
+    kept.sort_by(|a, b| (a.slot, &a.code, a.seats).cmp(&(b.slot, &b.code, b.seats)));
     let mut held: HashMap<i64, usize> = HashMap::new();
     for h in &kept {
         let seats = h.seats as usize;

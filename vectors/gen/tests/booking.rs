@@ -236,7 +236,8 @@ fn hand_worked_decisions() {
     };
     type Booked = Vec<(i64, Vec<u8>)>;
     type Refused = Vec<(u8, &'static str)>;
-    let cases: Vec<(&str, Booked, Refused, Vec<u8>, Vec<(i64, i64, &str)>)> = vec![
+    type Held = Vec<(i64, i64, &'static str)>;
+    let cases: Vec<(&str, Booked, Refused, Vec<u8>, Held)> = vec![
         (
             "one request for a free slot is confirmed",
             vec![(1, vec![1])],

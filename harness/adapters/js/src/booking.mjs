@@ -99,7 +99,7 @@ export function decide({ roomId, now, offered, cap, max, previous, holds, reques
     }
   }
   // 3. holds
-  const kept = holds.filter((h) => h.slot > now).sort((a, b) => a.slot - b.slot || cmp(a.code, b.code));
+  const kept = holds.filter((h) => h.slot > now).sort((a, b) => a.slot - b.slot || cmp(a.code, b.code) || a.seats - b.seats);
   const held = new Map();
   for (const h of kept) {
     const codeBytes = Buffer.byteLength(h.code, "utf8");
