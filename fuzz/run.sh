@@ -60,6 +60,7 @@ options() {
     expiry_parse) dicts=(expiry) ;;
     adapter_messages) dicts=(json base64) ;;
     relay_frames) dicts=(json nostr) ;;
+    booking_payload_parse) dicts=(json) ;;
     wrap_parse) dicts=(base64) ;;
   esac
   if [ "${#dicts[@]}" -gt 0 ]; then

@@ -31,12 +31,14 @@
 //! | [`event`] | §11 | OS-EVENT-1 .. OS-EVENT-5, -7, -8, -10, -13 |
 //! | [`expiry`] | §12 | OS-EXPIRY-1, -2, -4 |
 //! | [`lww`] | §13 | OS-LWW-1, OS-LWW-3 |
+//! | [`booking`] | §19.1 | OS-BOOK-2 .. OS-BOOK-4, OS-BOOK-6, OS-BOOK-8 .. OS-BOOK-15 |
 //! | [`wrap`] | §19.2 | OS-WRAP-2 .. OS-WRAP-4, -7 .. -9, -11 .. -14, -16, -21 |
 
 #![forbid(unsafe_code)]
 
 pub mod base64;
 pub mod blinding;
+pub mod booking;
 pub mod cipher;
 pub mod code;
 pub mod event;

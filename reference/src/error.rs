@@ -90,6 +90,28 @@ pub enum ErrorCode {
     RelayUnavailable,
     /// `publish-failed`: no configured relay accepted a published event (OS-EVENT-12).
     PublishFailed,
+    /// `book-room`: the room offers no bookings, or its `book` member is malformed (OS-BOOK-2).
+    BookRoom,
+    /// `book-nonce`: a receipt nonce is not 32 bytes of lower-case hexadecimal (OS-BOOK-3).
+    BookNonce,
+    /// `book-request`: a request payload breaks a rule of its members (OS-BOOK-4).
+    BookRequest,
+    /// `book-too-many`: a request names more slots than the room's `max` (OS-BOOK-11).
+    BookTooMany,
+    /// `book-past`: a requested slot is not upcoming (OS-BOOK-11).
+    BookPast,
+    /// `book-stale`: a requested slot is not offered by the current room version (OS-BOOK-11).
+    BookStale,
+    /// `book-full`: a requested slot has no seat left (OS-BOOK-11).
+    BookFull,
+    /// `book-receipt`: a presented nonce matches no confirmed booking (OS-BOOK-12).
+    BookReceipt,
+    /// `book-spent`: a presented nonce or a new commitment is already spent (OS-BOOK-12).
+    BookSpent,
+    /// `book-hold`: a host hold does not fit or names a slot not offered (OS-BOOK-13).
+    BookHold,
+    /// `book-withdrawn`: the host no longer offers a slot of a confirmed booking (OS-BOOK-14).
+    BookWithdrawn,
     /// `wrap-passphrase`: the normalised passphrase is empty or longer than 1,024 bytes (OS-WRAP-2).
     WrapPassphrase,
     /// `wrap-log-n`: a wrapper's LOG_N is outside 1..=20 (OS-WRAP-4).
@@ -153,6 +175,17 @@ impl ErrorCode {
         Self::RoomNotFound,
         Self::RelayUnavailable,
         Self::PublishFailed,
+        Self::BookRoom,
+        Self::BookNonce,
+        Self::BookRequest,
+        Self::BookTooMany,
+        Self::BookPast,
+        Self::BookStale,
+        Self::BookFull,
+        Self::BookReceipt,
+        Self::BookSpent,
+        Self::BookHold,
+        Self::BookWithdrawn,
         Self::WrapPassphrase,
         Self::WrapLogN,
         Self::WrapLength,
@@ -206,6 +239,17 @@ impl ErrorCode {
             Self::RoomNotFound => "room-not-found",
             Self::RelayUnavailable => "relay-unavailable",
             Self::PublishFailed => "publish-failed",
+            Self::BookRoom => "book-room",
+            Self::BookNonce => "book-nonce",
+            Self::BookRequest => "book-request",
+            Self::BookTooMany => "book-too-many",
+            Self::BookPast => "book-past",
+            Self::BookStale => "book-stale",
+            Self::BookFull => "book-full",
+            Self::BookReceipt => "book-receipt",
+            Self::BookSpent => "book-spent",
+            Self::BookHold => "book-hold",
+            Self::BookWithdrawn => "book-withdrawn",
             Self::WrapPassphrase => "wrap-passphrase",
             Self::WrapLogN => "wrap-log-n",
             Self::WrapLength => "wrap-length",

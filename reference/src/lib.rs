@@ -51,6 +51,7 @@
 //! ```
 
 pub mod blinding;
+pub mod booking;
 pub mod cipher;
 #[cfg(feature = "client")]
 pub mod client;

@@ -222,6 +222,13 @@ fn parse_fields<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T, PayloadError
     serde_json::from_str::<T>(text).map_err(|_| PayloadError::Field)
 }
 
+/// Whether a JSON text has an object that repeats a member name, or is not
+/// a JSON object at all (step 1 of spec §8.3; the booking payloads of
+/// §19.1 reuse it).
+pub(crate) fn has_duplicate_members(text: &str) -> bool {
+    check_unique_object(text).is_err()
+}
+
 /// Step 1 of spec §8.3: a JSON object whose objects have unique member names.
 fn check_unique_object(text: &str) -> Result<(), PayloadError> {
     let trimmed = text.trim_start_matches([' ', '\t', '\n', '\r']);

@@ -172,6 +172,8 @@ suite_files! {
     lww, "lww.json", LwwFile;
     /// `resolution.json`: resolution (spec §14).
     resolution, "resolution.json", ResolutionFile;
+    /// `booking.json`: bookings (spec §19.1).
+    booking, "booking.json", BookingFile;
     /// `wrap.json`: member access (spec §19.2).
     wrap, "wrap.json", WrapFile;
 }

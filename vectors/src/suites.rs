@@ -440,6 +440,142 @@ pub type ResolutionFile = VectorFile<ResolveInput, ResolveIntermediate, ResolveE
 /// `lww.json` and `resolution.json` share one shape.
 pub type ResolveFile = VectorFile<ResolveInput, ResolveIntermediate, ResolveExpected>;
 
+/// `booking`: a request as `decide_bookings` takes it (a valid request event's
+/// id, author and `created_at`, with its payload's members).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BookingRequestRecord {
+    /// The request event's id.
+    pub id: String,
+    /// Its author's public key.
+    pub author: String,
+    /// Its `created_at`.
+    pub created_at: u64,
+    /// Requested slots.
+    pub slots: Vec<i64>,
+    /// The commitment of a fresh nonce.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+    /// A presented nonce.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reveal: Option<String>,
+}
+/// `booking`: a confirmed slot of a manifest.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BookedEntry {
+    /// The slot.
+    pub slot: i64,
+    /// Its commitments, ascending.
+    pub commits: Vec<String>,
+}
+/// `booking`: a host hold.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct HoldEntry {
+    /// The slot.
+    pub slot: i64,
+    /// Seats held.
+    pub seats: i64,
+    /// The public code.
+    pub code: String,
+}
+/// `booking`: a refusal.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RefusedEntry {
+    /// The refused commitment.
+    pub commit: String,
+    /// The refusal code.
+    pub code: String,
+}
+/// `booking`: a manifest's contents.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ManifestData {
+    /// Confirmed slots.
+    pub booked: Vec<BookedEntry>,
+    /// Host holds.
+    pub held: Vec<HoldEntry>,
+    /// Refusals.
+    pub refused: Vec<RefusedEntry>,
+    /// Spent commitments.
+    pub spent: Vec<String>,
+}
+shape!(
+    /// `booking`: `booking_commit`, `read_booking_room`,
+    /// `read_booking_request`, `decide_bookings`, `booking_status`.
+    BookingInput {
+        /// The room id (`booking_commit`, `read_booking_request`, `decide_bookings`).
+        room_id: String,
+        /// A receipt nonce, hex (`booking_commit`).
+        nonce: String,
+        /// A payload plaintext (`read_booking_room`, `read_booking_request`).
+        plaintext: String,
+        /// The request event's author (`read_booking_request`).
+        author: String,
+        /// The host public key (`decide_bookings`).
+        host: String,
+        /// The time to decide at (`decide_bookings`).
+        now: u64,
+        /// The current room version's offered slots (`decide_bookings`).
+        offered: Vec<i64>,
+        /// Its `book.cap` (`decide_bookings`).
+        cap: i64,
+        /// Its `book.max` (`decide_bookings`).
+        max: i64,
+        /// The previous manifest (`decide_bookings`).
+        previous: ManifestData,
+        /// The host's holds (`decide_bookings`).
+        holds: Vec<HoldEntry>,
+        /// Every valid request event the relays returned, in arrival order (`decide_bookings`).
+        requests: Vec<BookingRequestRecord>,
+        /// A manifest (`booking_status`).
+        manifest: ManifestData,
+        /// A commitment (`booking_status`).
+        commit: String,
+    }
+);
+shape!(
+    /// `booking`: values on the way.
+    BookingIntermediate {
+        /// The hashed message frame(label, room id, nonce), hex (`booking_commit`).
+        message: String,
+        /// The ids of the requests that count, in decision order (`decide_bookings`).
+        order: Vec<String>,
+    }
+);
+shape!(
+    /// `booking`: the outputs.
+    BookingExpected {
+        /// The commitment (`booking_commit`), or the request's `commit` (`read_booking_request`).
+        commit: String,
+        /// `book.cap` (`read_booking_room`).
+        cap: i64,
+        /// `book.max` (`read_booking_room`).
+        max: i64,
+        /// `seen` (`read_booking_request`).
+        seen: String,
+        /// Requested slots (`read_booking_request`) or confirmed slots (`booking_status`).
+        slots: Vec<i64>,
+        /// `reveal` (`read_booking_request`).
+        reveal: String,
+        /// The next manifest's `booked` (`decide_bookings`).
+        booked: Vec<BookedEntry>,
+        /// Its `held`.
+        held: Vec<HoldEntry>,
+        /// Its `refused`.
+        refused: Vec<RefusedEntry>,
+        /// Its `spent`.
+        spent: Vec<String>,
+        /// The manifest payload's exact bytes (`decide_bookings`).
+        payload: String,
+        /// `confirmed`, `cancelled` or `pending` (`booking_status`).
+        state: String,
+    }
+);
+/// `booking.json`.
+pub type BookingFile = VectorFile<BookingInput, BookingIntermediate, BookingExpected>;
 shape!(
     /// `wrap`: member access (spec §19.2). Each operation uses some members.
     WrapInput {

@@ -10,6 +10,7 @@ use serde_json::Value;
 use crate::{OpError, Operation};
 
 pub mod blinding;
+pub mod booking;
 pub mod client;
 pub mod derivation;
 pub mod encryption;
@@ -53,6 +54,11 @@ pub const OPERATIONS: &[(&str, Operation)] = &[
     ("next_created_at", events::next_created_at),
     ("get_expiration", expiry::get_expiration),
     ("resolve", resolve::resolve),
+    ("booking_commit", booking::booking_commit),
+    ("read_booking_room", booking::read_booking_room),
+    ("read_booking_request", booking::read_booking_request),
+    ("decide_bookings", booking::decide_bookings),
+    ("booking_status", booking::booking_status),
     ("create_room", client::create_room),
     ("join_room", client::join_room),
     ("respond", client::respond),

@@ -15,6 +15,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 mod blinding;
+mod booking;
 mod deployed;
 mod derivation;
 mod encryption;
@@ -178,6 +179,7 @@ pub fn generate() -> Vec<(String, String)> {
             "resolution.json".into(),
             render(&resolve::resolution_suite()),
         ),
+        ("booking.json".into(), render(&booking::suite())),
         ("wrap.json".into(), render(&wrap::suite())),
     ]
 }

@@ -11,6 +11,8 @@ export const CODES = new Set([
   "grid-zone", "grid-date", "grid-time", "grid-empty",
   "event-json", "event-id", "event-sig", "event-kind", "event-tag", "event-author", "event-expired",
   "room-not-found", "relay-unavailable", "publish-failed",
+  "book-room", "book-nonce", "book-request", "book-too-many", "book-past", "book-stale", "book-full",
+  "book-receipt", "book-spent", "book-hold", "book-withdrawn",
   "wrap-passphrase", "wrap-log-n", "wrap-length", "wrap-version", "wrap-open", "wrap-set",
   "wrap-not-member", "wrap-params", "wrap-window", "wrap-no-set",
 ]);

@@ -16,6 +16,7 @@ import { buildRoomEvent, buildResponseEvent, readEvent, roomContext, parseEventJ
 import { getExpiration } from "./expiry.mjs";
 import { resolve } from "./resolution.mjs";
 import { CLIENT_OPERATIONS } from "./client.mjs";
+import * as booking from "./booking.mjs";
 import * as wrap from "./wrap.mjs";
 
 /** Thrown for a profile an operation does not have; the adapter answers `unsupported`. */
@@ -174,6 +175,28 @@ export const OPERATIONS = {
     integer(input.now, "event-expired", "now");
     return resolve(input);
   },
+  // bookings (spec §19.1; adapter protocol §10)
+  booking_commit: (input, profile) => {
+    needProfile(profile, "v2");
+    return { commit: booking.commitment(str(input.roomId), input.nonce) };
+  },
+  read_booking_room: (input, profile) => {
+    needProfile(profile, "v2");
+    return booking.readBook(str(input.plaintext));
+  },
+  read_booking_request: (input, profile) => {
+    needProfile(profile, "v2");
+    return booking.readRequest(str(input.plaintext), str(input.roomId), str(input.author));
+  },
+  decide_bookings: (input, profile) => {
+    needProfile(profile, "v2");
+    const m = booking.decide(bookingInput(input));
+    return { ...m, payload: booking.writeManifest(input.roomId, input.host, m) };
+  },
+  booking_status: (input, profile) => {
+    needProfile(profile, "v2");
+    return booking.status(manifestInput(input.manifest), str(input.commit));
+  },
   // client operations over relays (adapter protocol §9)
   ...CLIENT_OPERATIONS,
   // wrap (§19.2; adapter protocol §11)
@@ -228,4 +251,49 @@ function checkBuildInput(input) {
   hex32(input.auxRand, "event-sig", "auxRand");
   integer(input.createdAt, "event-json", "createdAt");
   maskString(input.mask);
+}
+
+function list(v, what) {
+  if (!Array.isArray(v)) badRequest(`${what} is not a list`);
+  return v;
+}
+
+const isObj = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+const isInt = (v) => Number.isInteger(v);
+const isStr = (v) => typeof v === "string";
+
+function each(v, what, ok) {
+  for (const x of list(v, what)) if (!ok(x)) badRequest(`${what} has a malformed entry`);
+  return v;
+}
+
+const holdOk = (h) => isObj(h) && isInt(h.slot) && isInt(h.seats) && isStr(h.code);
+
+function manifestInput(m) {
+  if (!isObj(m)) badRequest("manifest is not an object");
+  return {
+    booked: each(m.booked, "booked", (b) => isObj(b) && isInt(b.slot) && Array.isArray(b.commits) && b.commits.every(isStr)),
+    held: each(m.held, "held", holdOk),
+    refused: each(m.refused, "refused", (r) => isObj(r) && isStr(r.commit) && isStr(r.code)),
+    spent: each(m.spent, "spent", isStr),
+  };
+}
+
+const requestOk = (r) =>
+  isObj(r) && isStr(r.id) && isStr(r.author) && isInt(r.createdAt) && Array.isArray(r.slots) && r.slots.every(isInt) &&
+  (r.commit === undefined || isStr(r.commit)) && (r.reveal === undefined || isStr(r.reveal));
+
+function bookingInput(input) {
+  for (const k of ["now", "cap", "max"]) if (!Number.isInteger(input[k])) badRequest(`${k} is not an integer`);
+  if (!isStr(input.roomId) || !isStr(input.host)) badRequest("roomId and host are strings");
+  return {
+    roomId: input.roomId,
+    now: input.now,
+    offered: each(input.offered, "offered", isInt),
+    cap: input.cap,
+    max: input.max,
+    previous: manifestInput(input.previous),
+    holds: each(input.holds, "holds", holdOk),
+    requests: each(input.requests, "requests", requestOk),
+  };
 }
