@@ -85,11 +85,14 @@ fn raw_content(epoch: u64, wrappers: &[Vec<u8>]) -> String {
 
 type S = Suite<WrapInput, WrapIntermediate, WrapExpected>;
 
+/// One derivation case: comment, flags, requirements, passphrase, salt, LOG_N.
+type DeriveCase<'a> = (&'a str, &'a [&'a str], &'a [&'a str], &'a str, &'a str, u8);
+
 fn derive_cases(s: &mut S) {
     let a1024 = "a".repeat(1024);
     let a1025 = "a".repeat(1025);
     let fdfa = "\u{fdfa}".repeat(32);
-    let cases: Vec<(&str, &[&str], &[&str], &str, &str, u8)> = vec![
+    let cases: Vec<DeriveCase> = vec![
         (
             "the official NIP-49 vector's password and salt at LOG_N 16: NIP-49's symmetric key (the one LOG_N 16 case)",
             &["Nip49", "Slow"],

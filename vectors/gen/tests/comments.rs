@@ -128,7 +128,7 @@ fn every_comment_states_what_its_case_holds() {
         if (op == "rebase" || op == "choose_response") && names(comment, "nothing") {
             checked += 1;
             let mask = t["expected"]["mask"].as_str();
-            if !mask.is_some_and(|m| !m.contains('1')) {
+            if mask.is_none_or(|m| m.contains('1')) {
                 wrong.push(format!(
                     "{id}: {comment:?} says nothing, the case has {}",
                     t["expected"]
