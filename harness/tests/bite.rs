@@ -53,6 +53,8 @@ fn total_cases() -> usize {
         "expiry",
         "lww",
         "resolution",
+        "booking",
+        "wrap",
     ]
     .iter()
     .map(|s| cases(s).len())
