@@ -260,7 +260,12 @@ fn a_hang_is_timed_out_killed_and_restarted() {
 
 #[test]
 fn a_hang_on_every_request_of_an_operation_is_bounded() {
-    let o = broken("--op aggregate hang", &["--timeout", "0.3"]);
+    // The masks suite alone: under so short a timeout a debug build of the
+    // adapter could also time out on the one memory-hard wrap case.
+    let o = broken(
+        "--op aggregate hang",
+        &["--timeout", "0.3", "--suite", "masks"],
+    );
     assert_eq!(o.code, 1);
     let want: BTreeSet<String> = cases("masks")
         .into_iter()
@@ -268,7 +273,10 @@ fn a_hang_on_every_request_of_an_operation_is_bounded() {
         .map(|(id, ..)| id)
         .collect();
     assert_eq!(with_status(&o.report, "fail"), want);
-    assert_eq!(o.report["totals"]["pass"], total_cases() - want.len());
+    assert_eq!(
+        o.report["totals"]["pass"],
+        cases("masks").len() - want.len()
+    );
     let all = all_cases(&o.report);
     let not_sent = want
         .iter()

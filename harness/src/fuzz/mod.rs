@@ -518,8 +518,13 @@ pub fn run(adapter: &mut dyn Transport, options: &Options) -> Outcome {
                     .origin
                     .and_then(|i| live[ti].seeds.get(i))
                     .map(|c| c.id.clone());
-                let ((g, case, judged), steps) =
-                    shrink(adapter, &live[ti], &mut tree, (g, case, judged), n);
+                // An adapter that crashed or hung is not shrunk: every
+                // step would cost a restart or a whole timeout.
+                let ((g, case, judged), steps) = if answer.is_err() {
+                    ((g, case, judged), 0)
+                } else {
+                    shrink(adapter, &live[ti], &mut tree, (g, case, judged), n)
+                };
                 let origin = g
                     .origin
                     .and_then(|i| live[ti].seeds.get(i))
