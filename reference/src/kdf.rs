@@ -83,6 +83,8 @@ macro_rules! secret32 {
         }
     };
 }
+/// Shared with the other modules that hold 32-byte secrets (`wrap`).
+pub(crate) use secret32;
 
 secret32!(
     /// The 32-byte room key carried in the link fragment (OS-LINK-3, OS-LINK-5).

@@ -136,31 +136,7 @@ impl SpecError for WrapError {
     }
 }
 
-macro_rules! secret32 {
-    ($(#[$doc:meta])* $name:ident) => {
-        $(#[$doc])*
-        #[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
-        pub struct $name([u8; 32]);
-
-        impl $name {
-            /// Wraps 32 secret bytes.
-            pub const fn from_bytes(bytes: [u8; 32]) -> Self {
-                Self(bytes)
-            }
-
-            /// The secret bytes. Do not log them.
-            pub const fn as_bytes(&self) -> &[u8; 32] {
-                &self.0
-            }
-        }
-
-        impl fmt::Debug for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(concat!(stringify!($name), "(<redacted>)"))
-            }
-        }
-    };
-}
+use crate::kdf::secret32;
 
 secret32!(
     /// The 32-byte group id `G` (spec §19.2.1), known to the host and members only.
