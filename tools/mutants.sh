@@ -6,8 +6,9 @@
 # mutation is caught when either run fails; the known survivors, each with
 # the reason it is equivalent, are listed in tools/mutants-survivors.txt.
 #
-# Usage: tools/mutants.sh [--ci] [ID ...]
-#   --ci   only the mutations marked `:ci` in mutants.txt (one per area)
+# Usage: tools/mutants.sh [--ci] [--check] [ID ...]
+#   --ci     only the mutations marked `:ci` in mutants.txt (one per area)
+#   --check  only check that every substitution still applies (no build)
 #   ID     only these mutations
 # Exit status 1 when a mutation not listed as a survivor survives, or a
 # listed survivor is caught (the list is then out of date), or a mutation no
@@ -17,10 +18,12 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 ci=0
+check=0
 only=()
 for a in "$@"; do
   case "$a" in
     --ci) ci=1 ;;
+    --check) check=1 ;;
     *) only+=("$a") ;;
   esac
 done
@@ -29,8 +32,10 @@ work=${MUTANTS_DIR:-"$root/target/mutants"}
 mkdir -p "$work"
 started=$(date +%s)
 
-echo "== clean harness"
-cargo build --release -p openslots-harness --bin openslots-harness --locked --quiet
+if [ "$check" = 0 ]; then
+  echo "== clean harness"
+  cargo build --release -p openslots-harness --bin openslots-harness --locked --quiet
+fi
 harness="$root/target/release/openslots-harness"
 
 echo "== copy of the tree in $work/tree"
@@ -50,10 +55,12 @@ known() { grep -q "^$1 " "$survivors" 2>/dev/null; }
 caught=0
 survived=0
 bad=0
-printf '%-24s %-10s %-9s %s\n' mutation area result note
+printf '%-29s %-10s %-9s %s\n' mutation area result note
 while IFS= read -r line; do
   case "$line" in '#'* | '') continue ;; esac
-  IFS='|' read -r id area file subst what <<<"$line"
+  # Columns are separated by " | " (a lone "|" inside a substitution, such
+  # as a closure's `\|p\|`, is not a separator).
+  IFS=$'\t' read -r id area file subst what <<<"$(printf '%s\n' "$line" | sed 's/ | /\t/g')"
   id=$(echo "$id" | xargs); area=$(echo "$area" | xargs); file=$(echo "$file" | xargs)
   subst=$(echo "$subst" | sed 's/^ *//; s/ *$//'); what=$(echo "$what" | sed 's/^ *//')
   if [ "$ci" = 1 ] && [[ "$area" != *:ci ]]; then continue; fi
@@ -62,8 +69,13 @@ while IFS= read -r line; do
   cp "$root/$file" "$target"
   perl -0pi -e "$subst" "$target"
   if cmp -s "$root/$file" "$target"; then
-    printf '%-24s %-10s %-9s %s\n' "$id" "${area%:ci}" stale "the substitution no longer applies"
+    printf '%-29s %-10s %-9s %s\n' "$id" "${area%:ci}" stale "the substitution no longer applies"
     bad=$((bad + 1))
+    continue
+  fi
+  if [ "$check" = 1 ]; then
+    cp "$root/$file" "$target"
+    printf '%-29s %-10s %-9s %s\n' "$id" "${area%:ci}" applies "$what"
     continue
   fi
   result=survived
@@ -98,9 +110,14 @@ while IFS= read -r line; do
       bad=$((bad + 1))
     fi
   fi
-  printf '%-24s %-10s %-9s %s\n' "$id" "${area%:ci}" "$result" "$note"
+  printf '%-29s %-10s %-9s %s\n' "$id" "${area%:ci}" "$result" "$note"
 done <"$root/tools/mutants.txt"
 
+if [ "$check" = 1 ]; then
+  echo "stale $bad"
+  [ "$bad" = 0 ]
+  exit
+fi
 unset CARGO_TARGET_DIR
 cargo build --release -p openslots-adapter --locked --quiet
 echo "caught $caught, survived $survived, problems $bad, in $(( $(date +%s) - started )) s"

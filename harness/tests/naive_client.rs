@@ -199,6 +199,9 @@ impl Naive {
             event_id: room_event.id,
             payload: &room,
         };
+        // §14.2: an id with a valid copy in either role is not listed.
+        let mut valid_ids: std::collections::BTreeSet<String> =
+            valid.iter().map(|(e, _)| e.id.to_hex()).collect();
         let mut by_author: BTreeMap<String, Vec<(&Event, mask::Mask, String)>> = BTreeMap::new();
         let mut seen = std::collections::BTreeSet::new();
         for e in events
@@ -209,16 +212,20 @@ impl Naive {
                 continue;
             }
             match ctx.open_response(e, &room_ref, now_eff) {
-                Ok(o) => by_author.entry(e.pubkey.to_hex()).or_default().push((
-                    e,
-                    o.mask,
-                    o.payload.name,
-                )),
+                Ok(o) => {
+                    valid_ids.insert(e.id.to_hex());
+                    by_author.entry(e.pubkey.to_hex()).or_default().push((
+                        e,
+                        o.mask,
+                        o.payload.name,
+                    ));
+                }
                 Err(f) => {
                     rejected.insert(e.id.to_hex(), f.code.as_str().to_owned());
                 }
             }
         }
+        rejected.retain(|id, _| !valid_ids.contains(id));
         let slots = mask::slots_of(room.start, &room.mask);
         let mut participants = Vec::new();
         let mut counts = vec![0u32; slots.len()];

@@ -168,6 +168,12 @@ fn offset(now: u64, by: i64) -> Result<u64, String> {
 }
 
 fn build_event(s: &Scenario, fx: &Fixtures, e: &EventSpec) -> Result<BuiltEvent, String> {
+    if let Some(name) = &e.copy_of {
+        return copy_of(fx, e, name);
+    }
+    if e.tamper == Some(Tamper::RoomD) {
+        return Err("tamper room-d needs copy_of".into());
+    }
     let spec = s
         .rooms
         .get(&e.room)
@@ -347,6 +353,34 @@ fn build_event(s: &Scenario, fx: &Fixtures, e: &EventSpec) -> Result<BuiltEvent,
         }
     }
     Err("no id in the requested half after 1024 nonces".into())
+}
+
+/// A copy of an earlier described event, spoiled (`copy_of`).
+fn copy_of(fx: &Fixtures, e: &EventSpec, name: &str) -> Result<BuiltEvent, String> {
+    let original = fx
+        .events
+        .get(name)
+        .ok_or_else(|| format!("copy_of names no earlier event: {name}"))?;
+    let room = fx
+        .rooms
+        .get(&e.room)
+        .ok_or_else(|| format!("unknown room {}", e.room))?;
+    let mut json = original.json.clone();
+    match e.tamper {
+        Some(Tamper::RoomD) => {
+            let tags = json
+                .get_mut("tags")
+                .and_then(Value::as_array_mut)
+                .ok_or_else(|| format!("{name} has no tags"))?;
+            tags.push(Value::from(vec!["d".to_owned(), room.ctx.room_d.clone()]));
+        }
+        other => return Err(format!("copy_of takes tamper room-d, not {other:?}")),
+    }
+    Ok(BuiltEvent {
+        id: original.id.clone(),
+        json,
+        event: None,
+    })
 }
 
 /// An oracle failure as a fixture error.

@@ -101,6 +101,11 @@ pub enum Tamper {
     /// v2 only: a response mask with `n` one past the v2 limit of 35,136
     /// (`mask-too-large`, OS-MASK-6), its bits those of the real answer.
     MaskTooLarge,
+    /// With `copy_of`: the earlier event's JSON with the tag `["d", <room
+    /// d-tag>]` appended and its id and signature kept, so that it is a
+    /// room candidate (spec §14.2 step 3) that fails `event-id` while its
+    /// id has a valid copy in the other role.
+    RoomD,
 }
 
 /// An event the harness builds, signs and hands to relays.
@@ -150,6 +155,10 @@ pub struct EventSpec {
     /// re-posted ciphertext).
     #[serde(default)]
     pub copy_content: Option<String>,
+    /// A copy of this earlier described event's JSON, spoiled by `tamper`
+    /// (only `room-d`); its other members are ignored.
+    #[serde(default)]
+    pub copy_of: Option<String>,
     /// Tags appended after the profile's tags; `{address}` in a value
     /// stands for the v2 room address (`30078:<host>:<room d-tag>`).
     #[serde(default)]
@@ -341,6 +350,9 @@ pub struct Expect {
     /// join: described events that must be listed as rejected, with their code.
     #[serde(default)]
     pub rejected: Option<BTreeMap<String, String>>,
+    /// join: `rejected` is the whole list: no other id may be listed.
+    #[serde(default)]
+    pub rejected_exactly: bool,
     /// publish: relays (by name) that must have received the event; default
     /// every relay given that is not down.
     #[serde(default)]

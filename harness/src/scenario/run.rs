@@ -712,6 +712,26 @@ fn check_join(
                 )),
             }
         }
+        if expect.rejected_exactly {
+            let mut wanted = std::collections::BTreeSet::new();
+            for name in want.keys() {
+                wanted.insert(resolve_event_ref(cx, name)?);
+            }
+            for (id, code) in &got {
+                if !wanted.contains(id) {
+                    let name = cx
+                        .fx
+                        .events
+                        .iter()
+                        .find(|(_, b)| &b.id == id)
+                        .map_or_else(|| format!("id {id}"), |(n, _)| format!("event {n}"));
+                    findings.push(Finding::new(
+                        &["OS-RES-4"],
+                        format!("{name} is listed as rejected (`{code}`) but must not be: §14.2 lists an id only when no copy of it is valid"),
+                    ));
+                }
+            }
+        }
     }
     let _ = step;
     Ok(())

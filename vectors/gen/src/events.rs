@@ -224,7 +224,90 @@ pub(crate) fn suite() -> EventFile {
         }
     }
     reading(&mut s);
+    later(&mut s);
     s.finish()
+}
+
+/// Cases added after the first set (kept last so that earlier ids stay
+/// put): a second case for rules a single case pinned.
+fn later(s: &mut EventSuite) {
+    let host = keys(1);
+    let c = ctx(&v1_link());
+    let payload = RoomPayload {
+        title: "Team sync".into(),
+        start: 1_748_851_200,
+        mask: mask("11011"),
+    };
+    let Ok((good, _)) = c.build_room_event(&host, &payload, 1000, &[1; 32], &[1; 32]) else {
+        unreachable!("example rooms build")
+    };
+    let value: serde_json::Value = serde_json::from_str(&good.as_json()).unwrap_or_default();
+    let upper = |key: &str| {
+        let mut x = value.clone();
+        let v = x[key].as_str().unwrap_or_default().to_uppercase();
+        x[key] = serde_json::json!(v);
+        x.to_string()
+    };
+    // OS-EVENT-13: lower-case hex in every hex member, not only the id.
+    for (comment, text) in [
+        ("upper-case pubkey", upper("pubkey")),
+        ("upper-case sig", upper("sig")),
+    ] {
+        let out = openslots::event::parse_event(&text)
+            .map(|e| EventExpected {
+                id: Some(e.id.to_hex()),
+                ..Default::default()
+            })
+            .map_err(|e| crate::fixtures::code(&e));
+        s.push(
+            "any",
+            "parse_event",
+            comment,
+            &[],
+            &["OS-EVENT-13"],
+            EventInput {
+                event_json: Some(text),
+                ..Default::default()
+            },
+            None,
+            out,
+            Expect::Reference,
+        );
+    }
+    // OS-EVENT-9: a response answered twice in one second, and a previous
+    // version far ahead of the clock.
+    for (now, previous, comment) in [
+        (
+            1_748_100_000u64,
+            Some(1_748_100_000u64),
+            "a response answered twice in the same second: previous + 1",
+        ),
+        (
+            1_748_100_000,
+            Some(1_748_103_600),
+            "the previous version is an hour ahead of the clock: previous + 1",
+        ),
+    ] {
+        let out = EventExpected {
+            created_at: Some(openslots::event::next_created_at(now, previous)),
+            ..Default::default()
+        };
+        s.push(
+            "any",
+            "next_created_at",
+            comment,
+            &[],
+            &["OS-EVENT-9"],
+            EventInput {
+                now: Some(now),
+                previous,
+                ..Default::default()
+            },
+            None,
+            Ok(out),
+            Expect::Reference,
+        );
+    }
 }
 
 type EventSuite = Suite<EventInput, EventIntermediate, EventExpected>;

@@ -399,6 +399,28 @@ pub(crate) fn cases() -> Vec<GridCase> {
             ["OS-GRID-7"],
             Err("grid-empty")
         ),
+        // Added after the first set: a second case, in another zone, for
+        // rules that a single case pinned.
+        g!(
+            "ambiguous start takes the earlier offset, southern hemisphere",
+            "Sydney falls back on 2025-04-06 at 03:00 AEDT to 02:00 AEST (a DST end); 02:30 is first AEDT (UTC+11: 04-05 15:30Z = 1743867000); 03:00 AEST = 17:00Z: 3 slots of absolute time",
+            ["2025-04-06"],
+            "02:30",
+            "03:00",
+            "Australia/Sydney",
+            ["OS-GRID-3", "OS-GRID-5"],
+            Ok((1_743_867_000, 3, true))
+        ),
+        g!(
+            "partial last slot included, quarter-hour offset",
+            "09:00-10:10 in Kathmandu (UTC+05:45): 09:00 = 03:15Z = 1748834100; 09:00, 09:30 and 10:00 start before 10:10",
+            ["2025-06-02"],
+            "09:00",
+            "10:10",
+            "Asia/Kathmandu",
+            ["OS-GRID-5"],
+            Ok((1_748_834_100, 3, true))
+        ),
     ]
 }
 

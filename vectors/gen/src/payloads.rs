@@ -657,6 +657,23 @@ pub(crate) fn suite() -> PayloadFile {
             &["OS-PAYLOAD-9"][..],
             resp("response", &alice, &"n".repeat(128)),
         ),
+        // Added after the first set: second cases for rules that one case
+        // pinned (the room binding of a response, the name limit in bytes).
+        (
+            "a response bound to another room id",
+            &["OS-PAYLOAD-8"][..],
+            resp("response", &alice, "Alice").replace(ROOM_ID, other_room),
+        ),
+        (
+            "name of 129 bytes in 43 three-byte characters (the limit counts UTF-8 bytes, not characters)",
+            &["OS-PAYLOAD-9"][..],
+            resp("response", &alice, &"\u{20ac}".repeat(43)),
+        ),
+        (
+            "name of 128 bytes in 32 four-byte characters",
+            &["OS-PAYLOAD-9"][..],
+            resp("response", &alice, &"\u{1f600}".repeat(32)),
+        ),
     ] {
         let out = read_response(Profile::V2, &text, &alice);
         s.push(

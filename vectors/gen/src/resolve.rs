@@ -588,6 +588,53 @@ pub(crate) fn lww_suite() -> ResolveFile {
             );
         }
     }
+    // Cases added in a second round (again last, for the same reason).
+    for room in [Room::v1(), Room::v2()] {
+        let a = room.room("Version A", 1000, 1);
+        let alice = keys(2);
+        let r1 = room.response(&alice, &a, "Alice v1", START, "11000", 1100, 11);
+        let r2 = room.response(&alice, &a, "Alice v2", START, "00011", 1200, 12);
+        // Deduplication comes after validation (§14.2 step 2, C-10), for
+        // responses: a bad-signature copy of the newer response that
+        // arrives first does not hide it.
+        push(
+            &mut s,
+            &room,
+            "a copy of a participant's newer response with a bad signature, delivered first, does not hide it (its id has a valid copy: not listed as rejected)",
+            &[],
+            &["OS-LWW-2", "OS-LWW-3"],
+            vec![a.clone(), r1.clone(), bad_sig(&r2), r2.clone()],
+            NOW,
+        );
+        // §14.2's rejected list across roles: a copy of a valid response
+        // that also carries the room d-tag is a room candidate and fails
+        // (its id does not match its tags), but its id has a valid copy in
+        // the other role, so it is not listed.
+        let mut tags = tags_of(&r1);
+        tags.push(vec!["d".into(), room.ctx.room_d.clone()]);
+        let tags: Vec<Tag> = tags
+            .into_iter()
+            .filter_map(|t| Tag::parse(t).ok())
+            .collect();
+        let as_room = Event::new(
+            r1.id,
+            r1.pubkey,
+            r1.created_at,
+            r1.kind,
+            tags,
+            r1.content.clone(),
+            r1.sig,
+        );
+        push(
+            &mut s,
+            &room,
+            "a copy of a valid response that also carries the room d-tag fails as a room candidate; its id has a valid copy as a response, so it is not listed as rejected",
+            &[],
+            &["OS-LWW-2", "OS-RES-4"],
+            vec![as_room, a.clone(), r1.clone()],
+            NOW,
+        );
+    }
     s.finish()
 }
 
