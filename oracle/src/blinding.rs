@@ -15,18 +15,65 @@ pub fn frame(fields: &[&[u8]]) -> Vec<u8> {
     out
 }
 
+/// OS-BLIND-5's encoding of a string held as UTF-16 code units: UTF-8, with
+/// every lone surrogate (a high one not followed by a low one, or a low one
+/// not preceded by a high one) replaced by U+FFFD (`ef bf bd`). Written out
+/// from the Unicode definitions, not through a library decoder.
+pub fn utf16_to_utf8(units: &[u16]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(units.len() * 3);
+    let mut i = 0;
+    while i < units.len() {
+        let u = u32::from(units[i]);
+        let next = units.get(i + 1).map(|&n| u32::from(n));
+        let (scalar, used) = match (u, next) {
+            (0xD800..=0xDBFF, Some(lo @ 0xDC00..=0xDFFF)) => {
+                (0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00), 2)
+            }
+            (0xD800..=0xDFFF, _) => (0xFFFD, 1),
+            _ => (u, 1),
+        };
+        match scalar {
+            0..=0x7F => out.push(scalar as u8),
+            0x80..=0x7FF => out.extend([0xC0 | (scalar >> 6) as u8, 0x80 | (scalar & 0x3F) as u8]),
+            0x800..=0xFFFF => out.extend([
+                0xE0 | (scalar >> 12) as u8,
+                0x80 | ((scalar >> 6) & 0x3F) as u8,
+                0x80 | (scalar & 0x3F) as u8,
+            ]),
+            _ => out.extend([
+                0xF0 | (scalar >> 18) as u8,
+                0x80 | ((scalar >> 12) & 0x3F) as u8,
+                0x80 | ((scalar >> 6) & 0x3F) as u8,
+                0x80 | (scalar & 0x3F) as u8,
+            ]),
+        }
+        i += used;
+    }
+    out
+}
+
 /// The message the room d-tag hashes: the room id (v1, OS-BLIND-1) or
 /// frame(`openslots:v2:room`, room id) (v2, OS-BLIND-3).
 pub fn room_message(profile: Profile, room_id: &str) -> Vec<u8> {
+    room_message_bytes(profile, room_id.as_bytes())
+}
+
+/// [`room_message`] of a room id given as its bytes (OS-BLIND-5's encoding).
+pub fn room_message_bytes(profile: Profile, room_id: &[u8]) -> Vec<u8> {
     match profile {
-        Profile::V1 => room_id.as_bytes().to_vec(),
-        Profile::V2 => frame(&[b"openslots:v2:room", room_id.as_bytes()]),
+        Profile::V1 => room_id.to_vec(),
+        Profile::V2 => frame(&[b"openslots:v2:room", room_id]),
     }
 }
 
 /// OS-BLIND-1 (v1, key K_hmac) and OS-BLIND-3 (v2, key K_blind).
 pub fn room_d(profile: Profile, key: &[u8; 32], room_id: &str) -> String {
-    hex_lower(hmac(key, &room_message(profile, room_id)))
+    room_d_bytes(profile, key, room_id.as_bytes())
+}
+
+/// [`room_d`] of a room id given as its bytes (OS-BLIND-5's encoding).
+pub fn room_d_bytes(profile: Profile, key: &[u8; 32], room_id: &[u8]) -> String {
+    hex_lower(hmac(key, &room_message_bytes(profile, room_id)))
 }
 
 /// The message of OS-BLIND-2: `<author hex>:<room event id hex>`, unframed.
@@ -57,6 +104,21 @@ pub fn response_d_v2(k_blind: &[u8; 32], room_id: &str, author: &[u8; 32]) -> St
 mod tests {
     use super::*;
     use crate::kdf::room_keys;
+
+    /// Hand-worked encodings: ASCII, a pair (U+1F600 = f0 9f 98 80), a lone
+    /// high and a lone low surrogate, a low before a high.
+    #[test]
+    fn utf16_with_lone_surrogates() {
+        assert_eq!(utf16_to_utf8(&[0x61, 0x62]), b"ab");
+        assert_eq!(utf16_to_utf8(&[0xD83D, 0xDE00]), [0xF0, 0x9F, 0x98, 0x80]);
+        assert_eq!(utf16_to_utf8(&[0x61, 0xD83D]), [0x61, 0xEF, 0xBF, 0xBD]);
+        assert_eq!(utf16_to_utf8(&[0xDE00, 0x61]), [0xEF, 0xBF, 0xBD, 0x61]);
+        assert_eq!(
+            utf16_to_utf8(&[0xDE00, 0xD83D]),
+            [0xEF, 0xBF, 0xBD, 0xEF, 0xBF, 0xBD]
+        );
+        assert_eq!(utf16_to_utf8(&[0xE9]), [0xC3, 0xA9]);
+    }
 
     /// Spec §6.3.
     #[test]

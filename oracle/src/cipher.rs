@@ -68,15 +68,24 @@ pub fn seal_raw(key: &[u8; 32], plaintext: &[u8], nonce: &[u8; 32]) -> Result<Ve
     if plaintext.is_empty() || plaintext.len() > MAX_PLAINTEXT {
         return Err(("cipher-plaintext-length", "OS-CIPHER-9"));
     }
-    // 2. Message keys.
-    let (ck, cn, hk) = message_keys(key, nonce);
-    // 3. Padding.
+    // 3. Padding (step 2, the message keys, is in `seal_padded_raw`).
     let padded_len = calc_padded_len(plaintext.len() as u64) as usize;
     let mut buf = Vec::with_capacity(2 + padded_len);
     buf.extend_from_slice(&(plaintext.len() as u16).to_be_bytes());
     buf.extend_from_slice(plaintext);
     buf.resize(2 + padded_len, 0);
+    Ok(seal_padded_raw(key, nonce, &buf))
+}
+
+/// Steps 2 and 4 to 6 of §7.2 on a padded plaintext given as is (the u16
+/// length prefix, the plaintext and the zeros): the raw payload with a valid
+/// MAC. Nothing checks `padded`, so that tests can seal wrong paddings and
+/// lengths that a reader must refuse.
+pub fn seal_padded_raw(key: &[u8; 32], nonce: &[u8; 32], padded: &[u8]) -> Vec<u8> {
+    // 2. Message keys.
+    let (ck, cn, hk) = message_keys(key, nonce);
     // 4. Encryption.
+    let mut buf = padded.to_vec();
     chacha(&ck, &cn, &mut buf);
     // 5. MAC over nonce || ciphertext.
     let mut mac_in = nonce.to_vec();
@@ -87,7 +96,7 @@ pub fn seal_raw(key: &[u8; 32], plaintext: &[u8], nonce: &[u8; 32]) -> Result<Ve
     raw.extend_from_slice(nonce);
     raw.extend_from_slice(&buf);
     raw.extend_from_slice(&mac);
-    Ok(raw)
+    raw
 }
 
 /// Spec §7.2: the payload string of a plaintext under `key` with `nonce`.

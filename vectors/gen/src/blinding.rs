@@ -116,6 +116,7 @@ pub(crate) fn suite() -> BlindingFile {
                             room_id: Some(ROOM_ID.to_owned()),
                             author: Some(author.to_hex()),
                             room_event_id: eid,
+                            ..Default::default()
                         },
                         Some(BlindingIntermediate {
                             blinding_key: Some(hex::encode(kb.as_bytes())),
@@ -128,5 +129,78 @@ pub(crate) fn suite() -> BlindingFile {
             }
         }
     }
+    lone_surrogates(&mut s);
     s.finish()
+}
+
+/// Room ids given as UTF-16 code units (`roomIdUtf16`), with lone
+/// surrogates: each is hashed as U+FFFD (OS-BLIND-5). Added after the first
+/// set, so earlier ids stay put.
+fn lone_surrogates(s: &mut Suite<BlindingInput, BlindingIntermediate, BlindingExpected>) {
+    s.note(
+        "LoneSurrogate",
+        "The room id is given as UTF-16 code units (roomIdUtf16) because it holds a lone surrogate, which JSON text cannot carry; each lone surrogate is hashed as U+FFFD, bytes ef bf bd (OS-BLIND-5).",
+    );
+    let room: Vec<u16> = "room-".encode_utf16().collect();
+    let with = |tail: &[u16]| -> Vec<u16> { room.iter().chain(tail).copied().collect() };
+    let cases: Vec<(&str, Vec<u16>, &[&str])> = vec![
+        (
+            "a lone high surrogate at the end (U+D83D): hashed as ef bf bd",
+            with(&[0xD83D]),
+            &["LoneSurrogate"],
+        ),
+        (
+            "a lone low surrogate before ASCII (U+DE00, 'a'): hashed as ef bf bd 61",
+            with(&[0xDE00, 0x61]),
+            &["LoneSurrogate"],
+        ),
+        (
+            "a low surrogate before a high one: two replacements",
+            with(&[0xDE00, 0xD83D]),
+            &["LoneSurrogate"],
+        ),
+        (
+            "a valid pair (U+1F600) in code units: hashed as its UTF-8, f0 9f 98 80",
+            with(&[0xD83D, 0xDE00]),
+            &["NonAscii"],
+        ),
+    ];
+    for (profile, p) in [("v1", Profile::V1), ("v2", Profile::V2)] {
+        let kb = openslots::kdf::RoomKey::from_bytes(hex32(ROOM_KEY))
+            .derive(p)
+            .blind;
+        for (comment, units, flags) in &cases {
+            let room_id = String::from_utf16_lossy(units);
+            let (message, d, req) = match p {
+                Profile::V1 => (
+                    room_id.as_bytes().to_vec(),
+                    blinding::room_d_tag_v1(&kb, &room_id),
+                    "OS-BLIND-1",
+                ),
+                Profile::V2 => (
+                    blinding::room_message_v2(&room_id),
+                    blinding::room_d_tag_v2(&kb, &room_id),
+                    "OS-BLIND-3",
+                ),
+            };
+            s.push(
+                profile,
+                "blind_room",
+                format!("room d-tag: {comment}"),
+                flags,
+                &[req, "OS-BLIND-5"],
+                BlindingInput {
+                    room_key: Some(ROOM_KEY.to_owned()),
+                    room_id_utf16: Some(units.clone()),
+                    ..Default::default()
+                },
+                Some(BlindingIntermediate {
+                    blinding_key: Some(hex::encode(kb.as_bytes())),
+                    message: Some(hex::encode(&message)),
+                }),
+                Ok(BlindingExpected { d_tag: Some(d) }),
+                Expect::Reference,
+            );
+        }
+    }
 }

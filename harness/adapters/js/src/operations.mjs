@@ -92,8 +92,12 @@ export const OPERATIONS = {
   blind_room: async (input, profile) => {
     const pr = p12(profile);
     const k = await deriveKeys(hex32(input.roomKey, "link-key-encoding", "roomKey"), pr);
-    if (typeof input.roomId !== "string") fail("link-room-id", "roomId is not a string");
-    return { dTag: await roomDTag(pr, pr === "v2" ? k.kBlind : k.kHmac, input.roomId) };
+    // roomIdUtf16: the room id as UTF-16 code units (it may hold a lone
+    // surrogate, which JSON text cannot carry); a JavaScript string is just
+    // that, and TextEncoder encodes a lone surrogate as U+FFFD (OS-BLIND-5).
+    const roomId = Array.isArray(input.roomIdUtf16) ? String.fromCharCode(...input.roomIdUtf16) : input.roomId;
+    if (typeof roomId !== "string") fail("link-room-id", "roomId is not a string");
+    return { dTag: await roomDTag(pr, pr === "v2" ? k.kBlind : k.kHmac, roomId) };
   },
   blind_response: async (input, profile) => {
     const pr = p12(profile);

@@ -18,7 +18,18 @@ pub fn blind_room(p: &str, v: &Value) -> OpResult {
     let kb = RoomKey::from_bytes(hex32(&need(i.room_key, "roomKey")?, "roomKey")?)
         .derive(p)
         .blind;
-    let room_id = need(i.room_id, "roomId")?;
+    // A room id given as UTF-16 code units (it may hold a lone surrogate,
+    // which a JSON string cannot) becomes the string a Rust implementation
+    // holds: each lone surrogate replaced by U+FFFD (OS-BLIND-5).
+    let room_id = match (i.room_id, i.room_id_utf16) {
+        (Some(s), None) => s,
+        (None, Some(units)) => String::from_utf16_lossy(&units),
+        _ => {
+            return Err(OpError::BadRequest(
+                "exactly one of roomId and roomIdUtf16".into(),
+            ));
+        }
+    };
     let d = match p {
         Profile::V1 => blinding::room_d_tag_v1(&kb, &room_id),
         Profile::V2 => blinding::room_d_tag_v2(&kb, &room_id),
