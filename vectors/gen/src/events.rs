@@ -228,6 +228,11 @@ pub(crate) fn suite() -> EventFile {
     s.finish()
 }
 
+/// The `now` of the reading cases: before the example room's expiration.
+const fn now_of_room() -> u64 {
+    1_748_100_000
+}
+
 /// Cases added after the first set (kept last so that earlier ids stay
 /// put): a second case for rules a single case pinned.
 fn later(s: &mut EventSuite) {
@@ -307,6 +312,67 @@ fn later(s: &mut EventSuite) {
             Ok(out),
             Expect::Reference,
         );
+    }
+    // OS-EVENT-7, C-28: a control character in a tag. The id hashes the
+    // serialisation in which U+0001 is written `\u0001` (as JSON.stringify
+    // and serde_json write it); an id over NIP-01's "verbatim" reading (the
+    // raw byte) is wrong.
+    for (profile, link) in [("v1", v1_link()), ("v2", v2_link(&host))] {
+        let c = ctx(&link);
+        let Ok((room, _)) = c.build_room_event(&host, &payload, 1000, &[1; 32], &[1; 32]) else {
+            unreachable!("example rooms build")
+        };
+        let mut tags: Vec<Vec<String>> = room.tags.iter().map(|t| t.as_slice().to_vec()).collect();
+        tags.push(vec!["x".into(), "a\u{1}b".into()]);
+        let escaped = signed(&host, 1000, tags.clone(), room.content.clone(), 2);
+        let verbatim_text = serialized(&escaped).replace("\\u0001", "\u{1}");
+        let verbatim_id = nostr::event::EventId::from_byte_array(
+            <sha2::Sha256 as sha2::Digest>::digest(verbatim_text.as_bytes()).into(),
+        );
+        let secp = secp256k1::Secp256k1::new();
+        let sig = host.sign_schnorr_with_aux_rand(&secp, verbatim_id.as_bytes(), &[3; 32]);
+        let verbatim = Event::new(
+            verbatim_id,
+            escaped.pubkey,
+            escaped.created_at,
+            escaped.kind,
+            escaped.tags.clone().to_vec(),
+            escaped.content.clone(),
+            sig,
+        );
+        for (comment, e, text) in [
+            (
+                "a tag value with U+0001: the id hashes it escaped as \\u0001 (lower-case hex), as JSON.stringify and serde_json write it",
+                &escaped,
+                serialized(&escaped),
+            ),
+            (
+                "the same event with its id over NIP-01's verbatim reading (a raw U+0001 byte in the serialisation) is rejected",
+                &verbatim,
+                verbatim_text.clone(),
+            ),
+        ] {
+            let out = read(&c, e, now_of_room());
+            s.push(
+                profile,
+                "read_room_event",
+                comment,
+                &[],
+                &["OS-EVENT-7"],
+                EventInput {
+                    link: Some(link.clone()),
+                    now: Some(now_of_room()),
+                    event: Some(wire(e)),
+                    ..Default::default()
+                },
+                Some(EventIntermediate {
+                    serialized: Some(text),
+                    ..Default::default()
+                }),
+                out,
+                Expect::Reference,
+            );
+        }
     }
 }
 

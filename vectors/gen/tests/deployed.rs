@@ -129,6 +129,11 @@ const NOT_ACCEPTED: &[(&str, &str, &str)] = &[
         "not recorded: the app writes trimmed masks; reading one is not observed",
     ),
     (
+        "events",
+        "the same event with its id over NIP-01's verbatim reading (a raw U+0001 byte in the serialisation) is rejected",
+        "rejected: nostr-tools hashes JSON.stringify's serialisation, which writes U+0001 as \\u0001, so the id does not verify",
+    ),
+    (
         "resolution",
         "no room event: room not found",
         "rejected: room not found",

@@ -331,6 +331,81 @@ fn events_confirmed_by_the_nostr_crate() {
     }
 }
 
+/// A JSON string as spec §11.1 writes it in the serialisation the id hashes,
+/// written out here by hand: `"` and `\\` escaped, U+0008/09/0A/0C/0D as
+/// `\\b \\t \\n \\f \\r`, every other character below U+0020 as `\\u00xx` in
+/// lower-case hexadecimal, everything else verbatim.
+fn spec_string(s: &str) -> String {
+    let mut out = String::from('"');
+    for ch in s.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{8}' => out.push_str("\\b"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\u{c}' => out.push_str("\\f"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// C-28 settled (OS-EVENT-7): the cases that carry the serialisation of an
+/// event with a control character in a tag. The valid one's serialisation
+/// is the one built here by hand and hashes to its id; the rejected one's
+/// hashes to its id too, but is not the spec's (it has the raw byte).
+#[test]
+fn control_characters_in_the_id_serialisation_confirmed_by_hand() {
+    let file = openslots_vectors::events().unwrap();
+    let mut seen = 0;
+    for (_, _, c) in file
+        .cases()
+        .filter(|(_, op, c)| *op == "read_room_event" && c.intermediate.is_some())
+    {
+        let Some(text) = c.intermediate.as_ref().unwrap().serialized.as_ref() else {
+            continue;
+        };
+        seen += 1;
+        let e = c.input.event.as_ref().unwrap();
+        let tags: Vec<String> = e
+            .tags
+            .iter()
+            .map(|t| {
+                let parts: Vec<String> = t.iter().map(|v| spec_string(v)).collect();
+                format!("[{}]", parts.join(","))
+            })
+            .collect();
+        let by_hand = format!(
+            "[0,{},{},{},[{}],{}]",
+            spec_string(&e.pubkey),
+            e.created_at,
+            e.kind,
+            tags.join(","),
+            spec_string(&e.content)
+        );
+        assert!(by_hand.contains("\\u0001"), "tcId {}", c.tc_id);
+        assert_eq!(
+            hex::encode(sha2::Sha256::digest(text.as_bytes())),
+            e.id,
+            "tcId {}: the serialisation written out is the one the id hashes",
+            c.tc_id
+        );
+        match c.result {
+            Verdict::Valid => assert_eq!(*text, by_hand, "tcId {}", c.tc_id),
+            _ => {
+                assert_ne!(*text, by_hand, "tcId {}", c.tc_id);
+                assert_eq!(c.error.as_deref(), Some("event-id"), "tcId {}", c.tc_id);
+                assert!(text.contains('\u{1}'), "tcId {}", c.tc_id);
+            }
+        }
+    }
+    assert_eq!(seen, 4, "two cases per profile");
+}
+
 #[test]
 fn room_from_slots_confirmed_by_hand() {
     // Every masks case is recomputed by the oracle (oracle/tests/vectors.rs);
