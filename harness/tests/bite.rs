@@ -236,10 +236,12 @@ fn a_crash_fails_one_case_with_stderr_and_the_adapter_restarts() {
 
 #[test]
 fn a_hang_is_timed_out_killed_and_restarted() {
+    // The expiry suite alone: under a 0.5 s limit a debug adapter on a
+    // loaded machine can also miss the limit on wrap's LOG_N 16 case.
     let input = input_of("expiry", "expiry/3");
     let o = broken(
         &format!("--op get_expiration --match-input '{input}' hang"),
-        &["--timeout", "0.5"],
+        &["--timeout", "0.5", "--suite", "expiry"],
     );
     assert_eq!(o.code, 1);
     assert_eq!(
@@ -253,7 +255,7 @@ fn a_hang_is_timed_out_killed_and_restarted() {
         .to_owned();
     assert!(msg.contains("no answer within 0.5 s"), "{msg}");
     assert!(msg.contains("broken adapter: hanging as asked"), "{msg}");
-    assert_eq!(o.report["totals"]["pass"], total_cases() - 1);
+    assert_eq!(o.report["totals"]["pass"], cases("expiry").len() - 1);
     // One time limit, then everything else: far below a second time limit per case.
     assert!(o.elapsed < Duration::from_secs(20), "{:?}", o.elapsed);
 }

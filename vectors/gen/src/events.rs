@@ -374,6 +374,45 @@ fn later(s: &mut EventSuite) {
             );
         }
     }
+    // parse_event checks structure only (OS-EVENT-13, adapter protocol
+    // §4.2): an id that does not hash the event and a signature that does
+    // not verify still parse; read_room_event rejects them (OS-EVENT-7,
+    // OS-EVENT-8).
+    let mut wrong_id = value.clone();
+    wrong_id["id"] = serde_json::json!("ab".repeat(32));
+    let mut wrong_sig = value.clone();
+    wrong_sig["sig"] = serde_json::json!("cd".repeat(64));
+    for (comment, text) in [
+        (
+            "structure only: an id that does not hash the event still parses",
+            wrong_id.to_string(),
+        ),
+        (
+            "structure only: a signature that does not verify still parses",
+            wrong_sig.to_string(),
+        ),
+    ] {
+        let out = openslots::event::parse_event(&text)
+            .map(|e| EventExpected {
+                id: Some(e.id.to_hex()),
+                ..Default::default()
+            })
+            .map_err(|e| crate::fixtures::code(&e));
+        s.push(
+            "any",
+            "parse_event",
+            comment,
+            &[],
+            &["OS-EVENT-13"],
+            EventInput {
+                event_json: Some(text),
+                ..Default::default()
+            },
+            None,
+            out,
+            Expect::Reference,
+        );
+    }
 }
 
 type EventSuite = Suite<EventInput, EventIntermediate, EventExpected>;
