@@ -168,6 +168,17 @@ fn offset(now: u64, by: i64) -> Result<u64, String> {
 }
 
 fn build_event(s: &Scenario, fx: &Fixtures, e: &EventSpec) -> Result<BuiltEvent, String> {
+    if let Some(name) = &e.forge_of {
+        let genuine = fx
+            .events
+            .get(name)
+            .and_then(|b| b.event.clone())
+            .ok_or_else(|| format!("forge_of names no earlier valid event: {name}"))?;
+        return match e.tamper.unwrap_or(Tamper::Sig) {
+            t @ (Tamper::Sig | Tamper::Id) => Ok(spoil(genuine, Some(t))),
+            _ => Err("forge_of takes tamper `sig` or `id` only".into()),
+        };
+    }
     let spec = s
         .rooms
         .get(&e.room)

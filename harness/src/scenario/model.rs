@@ -150,6 +150,11 @@ pub struct EventSpec {
     /// re-posted ciphertext).
     #[serde(default)]
     pub copy_content: Option<String>,
+    /// This event is a copy of the named earlier event, every member equal,
+    /// spoiled by `tamper` (default `sig`): a forgery carrying the genuine
+    /// event's id (OS-LWW-6). The other members are not used.
+    #[serde(default)]
+    pub forge_of: Option<String>,
     /// Tags appended after the profile's tags; `{address}` in a value
     /// stands for the v2 room address (`30078:<host>:<room d-tag>`).
     #[serde(default)]
