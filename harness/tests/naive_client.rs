@@ -13,7 +13,11 @@
 //!   64 characters long is silently replaced with a fresh one;
 //! - `floors-off-grid`: moves a slot that is off the first slot's 1800-second
 //!   grid down onto it when it writes a room, as v1 does (the deployed
-//!   app's silent move), instead of refusing the v2 room with `mask-off-grid`.
+//!   app's silent move), instead of refusing the v2 room with `mask-off-grid`;
+//! - `dedup-by-id`: keeps the first event received with each id and drops
+//!   later ones before checking any, as nostr-tools' relay pool (and so the
+//!   deployed app) does: a bad-signature copy that arrives first hides the
+//!   genuine event (OS-LWW-6).
 //!
 //! A last test shows that a client which publishes and then reports a
 //! failure is caught by the harness's "a failed operation publishes
@@ -42,6 +46,7 @@ enum Mistake {
     IgnoresExpiry,
     LenientLink,
     FloorsOffGrid,
+    DedupById,
 }
 
 impl Mistake {
@@ -53,6 +58,7 @@ impl Mistake {
             Self::IgnoresExpiry => "ignores-expiry",
             Self::LenientLink => "lenient-link",
             Self::FloorsOffGrid => "floors-off-grid",
+            Self::DedupById => "dedup-by-id",
         }
     }
 }
@@ -79,6 +85,13 @@ fn pick<T>(mistake: Mistake, valid: Vec<(&Event, T)>) -> Option<(&Event, T)> {
         }
     }
     best
+}
+
+/// nostr-tools' relay pool: the first event received with an id is kept,
+/// every later one with that id dropped, before any check.
+fn dedup_by_id(events: &mut Vec<Event>) {
+    let mut seen = std::collections::BTreeSet::new();
+    events.retain(|e| seen.insert(e.id));
 }
 
 /// The deployed app's reading of a room key (protocol facts §2): a key that
@@ -156,6 +169,9 @@ impl Naive {
             };
         }
         let mut events = first.events();
+        if self.mistake == Mistake::DedupById {
+            dedup_by_id(&mut events);
+        }
         let mut rejected: BTreeMap<String, String> = BTreeMap::new();
         let open = |events: &[Event], rejected: &mut BTreeMap<String, String>| {
             let mut valid = Vec::new();
@@ -189,6 +205,9 @@ impl Naive {
         if link.host().is_none() {
             let f = json!({"kinds": [ev::KIND], "#e": [room_event.id.to_hex()]});
             events.extend(rt.block_on(net::query(&relays, &[f], timeout)).events());
+            if self.mistake == Mistake::DedupById {
+                dedup_by_id(&mut events);
+            }
         }
         let room = valid
             .iter()
@@ -309,6 +328,7 @@ fn each_naive_client_fails_exactly_the_scenarios_aimed_at_its_mistake() {
         Mistake::IgnoresExpiry,
         Mistake::LenientLink,
         Mistake::FloorsOffGrid,
+        Mistake::DedupById,
     ] {
         let mut client = Naive {
             mistake,

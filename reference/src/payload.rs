@@ -91,7 +91,9 @@ pub struct Binding<'a> {
 /// A room's content: title, first slot and offered slots.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RoomPayload {
-    /// The poll's title.
+    /// The poll's title, exactly as the payload holds it: never trimmed or
+    /// replaced by a placeholder (OS-PAYLOAD-10; how a user interface shows
+    /// it is OS-PAYLOAD-11's matter).
     pub title: String,
     /// Unix seconds of the earliest offered slot; mask bit 0 stands for it.
     pub start: i64,
@@ -102,7 +104,8 @@ pub struct RoomPayload {
 /// A participant's answer: display name and available slots.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResponsePayload {
-    /// The participant's display name.
+    /// The participant's display name, exactly as the payload holds it
+    /// (OS-PAYLOAD-10).
     pub name: String,
     /// Unix seconds that mask bit 0 stands for: the room's start in v1, the
     /// response's own start in v2 (OS-MASK-7).

@@ -84,6 +84,10 @@ pub struct Resolved {
 }
 
 /// Resolves a room from the union of the events every relay returned (OS-RES-1..5).
+///
+/// Nothing is dropped for its id before it is checked: every copy is read,
+/// so a copy with a bad signature that came first hides no genuine event
+/// with the same id (OS-LWW-6); a forged copy only fails.
 pub fn resolve(ctx: &RoomContext, events: &[Event], now: u64) -> Result<Resolved, RoomNotFound> {
     let (room_events, others): (Vec<&Event>, Vec<&Event>) =
         events.iter().partition(|e| ctx.is_room_candidate(e));

@@ -366,15 +366,26 @@ fn copy_of(fx: &Fixtures, e: &EventSpec, name: &str) -> Result<BuiltEvent, Strin
         .get(&e.room)
         .ok_or_else(|| format!("unknown room {}", e.room))?;
     let mut json = original.json.clone();
-    match e.tamper {
-        Some(Tamper::RoomD) => {
+    match e.tamper.unwrap_or(Tamper::Sig) {
+        t @ (Tamper::Sig | Tamper::Id) => {
+            let genuine = original
+                .event
+                .clone()
+                .ok_or_else(|| format!("copy_of names no earlier valid event: {name}"))?;
+            return Ok(spoil(genuine, Some(t)));
+        }
+        Tamper::RoomD => {
             let tags = json
                 .get_mut("tags")
                 .and_then(Value::as_array_mut)
                 .ok_or_else(|| format!("{name} has no tags"))?;
             tags.push(Value::from(vec!["d".to_owned(), room.ctx.room_d.clone()]));
         }
-        other => return Err(format!("copy_of takes tamper room-d, not {other:?}")),
+        other => {
+            return Err(format!(
+                "copy_of takes tamper sig, id or room-d, not {other:?}"
+            ));
+        }
     }
     Ok(BuiltEvent {
         id: original.id.clone(),

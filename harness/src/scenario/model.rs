@@ -155,8 +155,10 @@ pub struct EventSpec {
     /// re-posted ciphertext).
     #[serde(default)]
     pub copy_content: Option<String>,
-    /// A copy of this earlier described event's JSON, spoiled by `tamper`
-    /// (only `room-d`); its other members are ignored.
+    /// This event is a copy of the named earlier event, spoiled by `tamper`
+    /// (default `sig`): `sig` or `id` give a forgery that carries the
+    /// genuine event's id (OS-LWW-6); `room-d` appends the room d-tag. The
+    /// other members are not used.
     #[serde(default)]
     pub copy_of: Option<String>,
     /// Tags appended after the profile's tags; `{address}` in a value

@@ -61,7 +61,11 @@ pub(crate) fn suite() -> EncryptionFile {
         "Base64 that a lenient decoder would accept (OS-CIPHER-6).",
     );
     s.note(
-        "Deployed",
+        "DeployedAccepts",
+        "A conforming reader rejects this input; the deployed app accepts it (PROTOCOL-FACTS §2): nostr-tools decodes a plaintext that is not UTF-8 with U+FFFD replacements (spec Appendix B.2).",
+    );
+    s.note(
+        "DeployedRejects",
         "The deployed app rejects this too: its NIP-44 decoding is strict.",
     );
     let room_key = openslots::kdf::RoomKey::from_bytes(hex32(ROOM_KEY));
@@ -243,28 +247,28 @@ pub(crate) fn suite() -> EncryptionFile {
         ),
         (
             "empty payload",
-            &["Deployed"],
+            &["DeployedRejects"],
             "OS-CIPHER-4",
             String::new(),
             &v1,
         ),
         (
             "payload starting with '#'",
-            &["Deployed"],
+            &["DeployedRejects"],
             "OS-CIPHER-4",
             format!("#{}", &good_b64[1..]),
             &v1,
         ),
         (
             "version byte 1",
-            &["Deployed"],
+            &["DeployedRejects"],
             "OS-CIPHER-4",
             b64(&v1_bytes),
             &v1,
         ),
         (
             "version byte 3",
-            &["Deployed"],
+            &["DeployedRejects"],
             "OS-CIPHER-4",
             b64(&v3_bytes),
             &v1,
@@ -292,14 +296,14 @@ pub(crate) fn suite() -> EncryptionFile {
         ),
         (
             "padding '=' removed from a 131-byte payload",
-            &["NonCanonicalBase64", "Deployed"],
+            &["NonCanonicalBase64", "DeployedRejects"],
             "OS-CIPHER-6",
             padded_b64.trim_end_matches('=').to_owned(),
             &v1,
         ),
         (
             "trailing newline",
-            &["NonCanonicalBase64", "Deployed"],
+            &["NonCanonicalBase64", "DeployedRejects"],
             "OS-CIPHER-6",
             format!("{good_b64}\n"),
             &v1,
@@ -313,7 +317,7 @@ pub(crate) fn suite() -> EncryptionFile {
         ),
         (
             "URL-safe alphabet",
-            &["NonCanonicalBase64", "Deployed"],
+            &["NonCanonicalBase64", "DeployedRejects"],
             "OS-CIPHER-6",
             good_b64
                 .replace('+', "-")
@@ -323,7 +327,7 @@ pub(crate) fn suite() -> EncryptionFile {
         ),
         (
             "non-zero trailing bits before the '=' of a 131-byte payload",
-            &["NonCanonicalBase64", "Deployed"],
+            &["NonCanonicalBase64", "DeployedRejects"],
             "OS-CIPHER-6",
             trailing_bits,
             &v1,
@@ -378,7 +382,13 @@ pub(crate) fn suite() -> EncryptionFile {
             bad_padding(short_pad),
             &v1,
         ),
-        ("plaintext is not UTF-8", &[], "OS-CIPHER-10", not_utf8, &v1),
+        (
+            "plaintext is not UTF-8",
+            &["DeployedAccepts"],
+            "OS-CIPHER-10",
+            not_utf8,
+            &v1,
+        ),
         (
             "87472 canonical characters that decode to 65604 bytes: too long",
             &[],

@@ -46,6 +46,7 @@ pub(crate) fn ctx(link: &str) -> RoomContext {
 
 pub(crate) fn suite() -> EventFile {
     let mut s: Suite<EventInput, EventIntermediate, EventExpected> = Suite::new("events");
+    s.note("DeployedDiffers", "The deployed app writes created_at = floor(now) for every new version, never previous + 1 (PROTOCOL-FACTS §2; spec Appendix B.2): here it would write now.");
     let start = 1_748_851_200i64;
     let room_mask = "11000000000000000000000000000000000000000000000011";
     let alice_mask = "01000000000000000000000000000000000000000000000010";
@@ -689,11 +690,16 @@ fn reading(s: &mut EventSuite) {
                     created_at: Some(openslots::event::next_created_at(now, previous)),
                     ..Default::default()
                 };
+                let flags: &[&str] = if previous.is_some_and(|p| p >= now) {
+                    &["DeployedDiffers"]
+                } else {
+                    &[]
+                };
                 s.push(
                     "any",
                     "next_created_at",
                     comment,
-                    &[],
+                    flags,
                     &["OS-EVENT-9"],
                     EventInput {
                         now: Some(now),

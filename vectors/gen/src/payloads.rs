@@ -53,6 +53,7 @@ pub(crate) fn suite() -> PayloadFile {
         "Strings with characters JSON.stringify escapes, or does not (OS-PAYLOAD-2).",
     );
     s.note("DeployedAccepts", "A conforming reader rejects this payload; the deployed app reads it (PROTOCOL-FACTS §2): members missing or of the wrong type get defaults (t 'Untitled', s 0, a non-string mask read as text), numbers are taken as JSON.parse gives them, mask characters other than 1 read as 0 and an empty mask is accepted.");
+    s.note("DeployedDiffers", "A conforming reader returns the title or name exactly (OS-PAYLOAD-10); the deployed app shows it trimmed with JavaScript's String.prototype.trim, and a title or name that is then empty as 'Untitled' or 'Anonymous' (PROTOCOL-FACTS §2, spec §8.5). What it shows is the expected string trimmed that way.");
     s.note(
         "DuplicateMember",
         "A member name appears twice; v1 allows either outcome (OS-PAYLOAD-1).",
@@ -259,8 +260,8 @@ pub(crate) fn suite() -> PayloadFile {
         ),
         (
             "escaped characters are decoded",
-            &["Escapes"],
-            &["OS-PAYLOAD-4"],
+            &["Escapes", "DeployedDiffers"],
+            &["OS-PAYLOAD-4", "OS-PAYLOAD-10"],
             format!(r#"{{"t":"\u0054eam \"sync\"\n","s":{start},"o":"{M50}"}}"#),
         ),
         ("not JSON", &[], &["OS-PAYLOAD-1"], "{\"t\":".into()),
@@ -693,5 +694,206 @@ pub(crate) fn suite() -> PayloadFile {
             Expect::Reference,
         );
     }
+    trimming(&mut s, &host, &alice, start);
     s.finish()
+}
+
+/// The characters ECMAScript's `String.prototype.trim` removes (WhiteSpace
+/// and LineTerminator), with their names (spec §8.5).
+const TRIMMED: &[(char, &str)] = &[
+    ('\u{0009}', "U+0009 tab"),
+    ('\u{000A}', "U+000A line feed"),
+    ('\u{000B}', "U+000B line tabulation"),
+    ('\u{000C}', "U+000C form feed"),
+    ('\u{000D}', "U+000D carriage return"),
+    ('\u{0020}', "U+0020 space"),
+    ('\u{00A0}', "U+00A0 no-break space"),
+    ('\u{1680}', "U+1680 ogham space mark"),
+    ('\u{2000}', "U+2000 en quad"),
+    ('\u{2001}', "U+2001 em quad"),
+    ('\u{2002}', "U+2002 en space"),
+    ('\u{2003}', "U+2003 em space"),
+    ('\u{2004}', "U+2004 three-per-em space"),
+    ('\u{2005}', "U+2005 four-per-em space"),
+    ('\u{2006}', "U+2006 six-per-em space"),
+    ('\u{2007}', "U+2007 figure space"),
+    ('\u{2008}', "U+2008 punctuation space"),
+    ('\u{2009}', "U+2009 thin space"),
+    ('\u{200A}', "U+200A hair space"),
+    ('\u{2028}', "U+2028 line separator"),
+    ('\u{2029}', "U+2029 paragraph separator"),
+    ('\u{202F}', "U+202F narrow no-break space"),
+    ('\u{205F}', "U+205F medium mathematical space"),
+    ('\u{3000}', "U+3000 ideographic space"),
+    ('\u{FEFF}', "U+FEFF zero width no-break space"),
+];
+
+/// Characters `trim` keeps, though other languages' trimming removes some.
+const KEPT: &str = "\u{0085}\u{180E}\u{200B}";
+
+/// A JSON string literal for `text` (escaped as serde_json does; readers
+/// decode any escape).
+fn json_str(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_default()
+}
+
+/// OS-PAYLOAD-10: titles and names are returned exactly, whitespace and
+/// blanks included; the deployed app shows them trimmed (`DeployedDiffers`).
+fn trimming(
+    s: &mut Suite<PayloadInput, Nothing, PayloadExpected>,
+    host: &str,
+    alice: &str,
+    start: i64,
+) {
+    let room_text = |title: &str| format!(r#"{{"t":{},"s":{start},"o":"{M50}"}}"#, json_str(title));
+    let resp_text = |name: &str| format!(r#"{{"n":{},"o":"{A50}"}}"#, json_str(name));
+    let mut rooms: Vec<(String, String, &[&str])> = TRIMMED
+        .iter()
+        .map(|(c, what)| {
+            (
+                format!("{c}Team sync{c}"),
+                format!("title with {what} before and after: returned as is"),
+                &["DeployedDiffers"][..],
+            )
+        })
+        .collect();
+    rooms.push((
+        String::new(),
+        "empty title: returned empty".into(),
+        &["DeployedDiffers"],
+    ));
+    rooms.push((
+        " \t\u{3000}".into(),
+        "title of whitespace only: returned as is".into(),
+        &["DeployedDiffers"],
+    ));
+    rooms.push((
+        format!("{KEPT}Team sync{KEPT}"),
+        "title with U+0085, U+180E and U+200B before and after (trim keeps them): returned as is"
+            .into(),
+        &[],
+    ));
+    for (title, comment, flags) in rooms {
+        let text = room_text(&title);
+        let out = read_room(Profile::V1, &text, host);
+        s.push(
+            "v1",
+            "read_room",
+            comment,
+            flags,
+            &["OS-PAYLOAD-10"],
+            PayloadInput {
+                plaintext: Some(text),
+                ..Default::default()
+            },
+            None,
+            out,
+            Expect::Reference,
+        );
+    }
+    let mut names: Vec<(String, String, &[&str])> = TRIMMED
+        .iter()
+        .map(|(c, what)| {
+            (
+                format!("{c}Alice{c}"),
+                format!("name with {what} before and after: returned as is"),
+                &["DeployedDiffers"][..],
+            )
+        })
+        .collect();
+    names.push((
+        String::new(),
+        "empty name: returned empty".into(),
+        &["DeployedDiffers"],
+    ));
+    names.push((
+        "\u{00A0}\n ".into(),
+        "name of whitespace only: returned as is".into(),
+        &["DeployedDiffers"],
+    ));
+    names.push((
+        format!("{KEPT}Alice{KEPT}"),
+        "name with U+0085, U+180E and U+200B before and after (trim keeps them): returned as is"
+            .into(),
+        &[],
+    ));
+    for (name, comment, flags) in names {
+        let text = resp_text(&name);
+        let out = read_response(Profile::V1, &text, alice);
+        s.push(
+            "v1",
+            "read_response",
+            comment,
+            flags,
+            &["OS-PAYLOAD-10"],
+            PayloadInput {
+                plaintext: Some(text),
+                ..Default::default()
+            },
+            None,
+            out,
+            Expect::Reference,
+        );
+    }
+    // v2 reads the same way (the deployed app cannot read v2: no flag).
+    let b50 = openslots::mask::encode_v2(&mask(M50)).1;
+    let a50 = openslots::mask::encode_v2(&mask(A50)).1;
+    for (title, comment) in [
+        (
+            " Team sync\n",
+            "title with a space before and a line feed after: returned as is",
+        ),
+        ("", "empty title: returned empty"),
+    ] {
+        let text = format!(
+            r#"{{"v":2,"role":"room","room":"{ROOM_ID}","author":"{host}","title":{},"start":{start},"mask":{{"n":50,"b":"{b50}"}}}}"#,
+            json_str(title)
+        );
+        let out = read_room(Profile::V2, &text, host);
+        s.push(
+            "v2",
+            "read_room",
+            comment,
+            &[],
+            &["OS-PAYLOAD-10"],
+            PayloadInput {
+                plaintext: Some(text),
+                room_id: Some(ROOM_ID.into()),
+                author: Some(host.to_owned()),
+                ..Default::default()
+            },
+            None,
+            out,
+            Expect::Reference,
+        );
+    }
+    for (name, comment) in [
+        (
+            "\u{3000}Alice\u{FEFF}",
+            "name with U+3000 before and U+FEFF after: returned as is",
+        ),
+        (" ", "name of one space: returned as is"),
+    ] {
+        let text = format!(
+            r#"{{"v":2,"role":"response","room":"{ROOM_ID}","author":"{alice}","name":{},"start":{start},"mask":{{"n":50,"b":"{a50}"}}}}"#,
+            json_str(name)
+        );
+        let out = read_response(Profile::V2, &text, alice);
+        s.push(
+            "v2",
+            "read_response",
+            comment,
+            &[],
+            &["OS-PAYLOAD-10"],
+            PayloadInput {
+                plaintext: Some(text),
+                room_id: Some(ROOM_ID.into()),
+                author: Some(alice.to_owned()),
+                ..Default::default()
+            },
+            None,
+            out,
+            Expect::Reference,
+        );
+    }
 }

@@ -257,11 +257,17 @@ fn push(
             )
         }
     };
+    // The deployed app reads v1 only, and shows no view when resolution fails.
+    let flags: Vec<&str> = flags
+        .iter()
+        .copied()
+        .filter(|f| *f != "DeployedDiffers" || (profile == "v1" && outcome.is_ok()))
+        .collect();
     s.push(
         profile,
         "resolve",
         comment,
-        flags,
+        &flags,
         reqs,
         ResolveInput {
             link: Some(room.link.clone()),
@@ -275,7 +281,7 @@ fn push(
 }
 
 fn notes(s: &mut ResolveSuite) {
-    s.note("Deployed", "The deployed app resolves this set differently (it keeps the newest event before checking it, or lets an invalid response overwrite a valid one).");
+    s.note("DeployedDiffers", "A valid v1 case whose view the deployed app shows differently (spec Appendix B.2): it keeps the newest room event before checking it (\"room not found\" when that one is invalid), lets a newer invalid response replace a valid one, resolves responses with equal created_at by arrival (the later wins), reads no expiration, does not check a response's d-tag against its author (a re-posted response is a participant), drops a genuine event whose id it first received in a bad-signature copy (nostr-tools marks the id as seen before verifying, OS-LWW-6), and shows titles and names trimmed, a blank title as 'Untitled' and a blank name as 'Anonymous' (OS-PAYLOAD-10, OS-PAYLOAD-11).");
     s.note(
         "Hijack",
         "Someone other than the host publishes under the room's d-tag (hazard 1).",
@@ -352,8 +358,8 @@ pub(crate) fn lww_suite() -> ResolveFile {
             &mut s,
             &room,
             "a copy of the winner with a bad signature does not hide it (its id has a valid copy: not listed as rejected)",
-            &[],
-            &["OS-LWW-2", "OS-LWW-3"],
+            &["DeployedDiffers"],
+            &["OS-LWW-2", "OS-LWW-3", "OS-LWW-6"],
             vec![bad_sig(&b), b.clone(), a.clone()],
             NOW,
         );
@@ -377,7 +383,7 @@ pub(crate) fn lww_suite() -> ResolveFile {
             &mut s,
             &room,
             "a newer undecryptable version is rejected; the older one wins",
-            &["Deployed"],
+            &["DeployedDiffers"],
             &["OS-LWW-2", "OS-RES-2", "OS-CIPHER-4"],
             vec![a.clone(), junk],
             NOW,
@@ -410,7 +416,7 @@ pub(crate) fn lww_suite() -> ResolveFile {
             &mut s,
             &room,
             "only invalid versions: room not found",
-            &["Deployed"],
+            &[],
             &["OS-LWW-2", "OS-RES-2"],
             vec![bad_sig(&b), junk2, wrong_id(&a, 6000)],
             NOW,
@@ -450,7 +456,7 @@ pub(crate) fn lww_suite() -> ResolveFile {
             &mut s,
             &room,
             "two responses with equal created_at: the lowest id wins",
-            &["Tie"],
+            &["Tie", "DeployedDiffers"],
             &["OS-LWW-1", "OS-LWW-5"],
             vec![a.clone(), t3, t4],
             NOW,
@@ -470,7 +476,7 @@ pub(crate) fn lww_suite() -> ResolveFile {
             &mut s,
             &room,
             &format!("a newer invalid response ({label}) does not displace the valid one"),
-            &["Deployed"],
+            &["DeployedDiffers"],
             &["OS-LWW-2", req],
             vec![a.clone(), r1.clone(), bad],
             NOW,
@@ -480,7 +486,7 @@ pub(crate) fn lww_suite() -> ResolveFile {
             &mut s,
             &room,
             "a response re-posted under another key is rejected",
-            &[],
+            &["DeployedDiffers"],
             &["OS-EVENT-11"],
             vec![a.clone(), r1.clone(), copy],
             NOW,
@@ -532,7 +538,7 @@ pub(crate) fn lww_suite() -> ResolveFile {
             &mut s,
             &room,
             "a participant's newer response has expired: the older one counts",
-            &[],
+            &["DeployedDiffers"],
             &["OS-LWW-2", "OS-EXPIRY-3"],
             vec![a.clone(), r1.clone(), expired],
             NOW,
@@ -797,6 +803,34 @@ pub(crate) fn resolution_suite() -> ResolveFile {
                 NOW,
             );
         }
+    }
+    // OS-PAYLOAD-10: the view holds titles and names exactly as written.
+    for room in [Room::v1(), Room::v2()] {
+        let r = room.room("\u{3000}Team sync\n", 1000, 40);
+        let mut events = vec![r.clone()];
+        for (i, name) in ["", " \t", "\u{00A0}Carol\u{FEFF}", "Dan"]
+            .iter()
+            .enumerate()
+        {
+            events.push(room.response(
+                &keys(2 + i as u8),
+                &r,
+                name,
+                START,
+                "01001",
+                1100 + i as u64,
+                41 + i as u8,
+            ));
+        }
+        push(
+            &mut s,
+            &room,
+            "titles and names are returned exactly: whitespace around the title, an empty name, a name of whitespace, whitespace around a name",
+            &["DeployedDiffers"],
+            &["OS-PAYLOAD-10", "OS-RES-4"],
+            events,
+            NOW,
+        );
     }
     s.finish()
 }
