@@ -29,9 +29,6 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
 
-use chacha20::ChaCha20;
-use chacha20::cipher::{KeyIvInit, StreamCipher};
-use hmac::{Hmac, KeyInit, Mac};
 use nostr::event::{Event, EventId, Kind, Tag, UnsignedEvent};
 use nostr::key::{Keys, SecretKey};
 use nostr::nips::nip44::v2 as nostr44;
@@ -47,7 +44,6 @@ use openslots::payload::{Binding, ResponsePayload, RoomPayload};
 use openslots::{ErrorCode, Failure, Profile, SpecError};
 use openslots_oracle as oracle;
 use proptest::prelude::*;
-use sha2::Sha256;
 
 const ROOM_ID: &str = "3f2a8c1e-9b4d-4e7a-8c21-5d6f0a9b7e13";
 const ROOM_KEY: &str = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
@@ -143,18 +139,9 @@ proptest! {
 // NIP-44 padding after the MAC (cipher_decrypt)
 // ---------------------------------------------------------------------------
 
+/// A padded buffer sealed with a valid MAC by the independent judge.
 fn seal(key: &[u8; 32], nonce: &[u8; 32], padded: &[u8]) -> Vec<u8> {
-    let keys = cipher::message_keys(&ConversationKey::from_bytes(*key), nonce);
-    let mut ct = padded.to_vec();
-    ChaCha20::new(keys.chacha_key().into(), keys.chacha_nonce().into()).apply_keystream(&mut ct);
-    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(keys.hmac_key()).unwrap();
-    mac.update(nonce);
-    mac.update(&ct);
-    let mut out = vec![2];
-    out.extend_from_slice(nonce);
-    out.extend_from_slice(&ct);
-    out.extend_from_slice(&mac.finalize().into_bytes());
-    out
+    oracle::cipher::seal_padded_raw(key, nonce, padded)
 }
 
 /// Padded buffers near valid ones: a length prefix, some plaintext, and a
