@@ -33,7 +33,8 @@ fn before_mac(payload: &str) -> Result<Vec<u8>, ErrorCode> {
     if payload.is_empty() || payload.starts_with('#') {
         return Err(ErrorCode::CipherVersion);
     }
-    if !(132..=87_472).contains(&payload.len()) {
+    // Counted in characters (OS-CIPHER-5).
+    if !(132..=87_472).contains(&payload.chars().count()) {
         return Err(ErrorCode::CipherLength);
     }
     let raw = oracle::base64::decode(payload).ok_or(ErrorCode::CipherBase64)?;

@@ -151,7 +151,15 @@ export async function buildResponseEvent(input) {
   return { event: sign({ created_at: input.createdAt, kind: KIND, tags, content }, input.secretKey, input.auxRand) };
 }
 
-/** OS-EVENT-9: created_at = max(now, previous + 1). */
+/**
+ * OS-EVENT-9: created_at = max(now, previous + 1), at most 2^53-1
+ * (OS-EVENT-13); past it no later version exists (event-created-at). Both
+ * inputs are at most 2^53-1, so previous + 1 is exact in a double.
+ */
 export function nextCreatedAt(now, previous) {
-  return previous === undefined || previous === null ? now : Math.max(now, previous + 1);
+  // A BigInt is an integer read exactly beyond 2^53-1: no created_at there.
+  if (typeof now === "bigint" || typeof previous === "bigint") fail("event-created-at", "a time beyond 2^53-1 (OS-EVENT-9)");
+  const next = previous === undefined || previous === null ? now : Math.max(now, previous + 1);
+  if (next > MAX_SAFE) fail("event-created-at", `no created_at after ${previous} fits in 0..2^53-1 (OS-EVENT-9)`);
+  return next;
 }

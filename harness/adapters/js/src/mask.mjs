@@ -47,6 +47,19 @@ export function encodeV2(mask) {
   return { n: mask.length, b: encodeBase64(bytes) };
 }
 
+/**
+ * OS-MASK-12: a writer checks the mask it is given (a 0/1 string) before
+ * anything else, in the order of §10.3 (OS-MASK-13): no position, the
+ * profile's limit, then (a room mask) the trim check.
+ */
+export function checkWritable(profile, role, mask) {
+  if (mask.length === 0) fail("mask-length", "a mask with no position (OS-MASK-12)");
+  const limit = profile === "v2" ? V2_MAX : V1_MAX;
+  if (mask.length > limit) fail("mask-too-large", `a mask of ${mask.length} positions; at most ${limit} (OS-MASK-12)`);
+  if (role === "room") checkTrimmed(mask);
+  return mask;
+}
+
 /** OS-MASK-2: a room mask starts and ends with an offered slot. */
 export function checkTrimmed(mask) {
   if (mask[0] !== "1" || mask[mask.length - 1] !== "1") fail("mask-untrimmed", "the first and the last position of a room mask must be set (OS-MASK-2)");
@@ -77,7 +90,7 @@ export function validateResponseV1(room, response) {
 
 /** §10.2: {start, mask} from slot instants (OS-MASK-4). */
 export function roomFromSlots(profile, slots) {
-  if (!Array.isArray(slots) || slots.some((t) => typeof t !== "number" || !Number.isInteger(t))) fail("mask-encoding", "slots must be integers");
+  if (!Array.isArray(slots) || slots.some((t) => typeof t !== "bigint" && (typeof t !== "number" || !Number.isInteger(t)))) fail("mask-encoding", "slots must be integers");
   if (slots.length === 0) fail("mask-length", "no slots: an empty mask (OS-MASK-1)");
   const big = slots.map((t) => BigInt(t));
   const start = big.reduce((a, b) => (b < a ? b : a));
@@ -94,7 +107,8 @@ export function roomFromSlots(profile, slots) {
   for (const i of idx) arr[Number(i)] = 1;
   let mask = "";
   for (const v of arr) mask += v ? "1" : "0";
-  return { start: Number(start), mask };
+  // A start beyond 2^53-1 in magnitude stays a BigInt, written exactly.
+  return { start: Number.isSafeInteger(Number(start)) ? Number(start) : start, mask };
 }
 
 /** The offset k in positions of a response start against the room start (OS-MASK-7). */

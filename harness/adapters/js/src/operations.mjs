@@ -54,6 +54,17 @@ function bytesN(v, n, what) {
   return hexToBytes(v);
 }
 
+/** A writer's members: the title or name is a string; in v2 roomId and author are required strings (adapter protocol §4). */
+function writerInput(input, profile, textMember) {
+  text(input[textMember], textMember);
+  if (p12(profile) === "v2") {
+    text(input.roomId, "roomId");
+    text(input.author, "author");
+    if (textMember === "name" && input.start === undefined) badRequest("start is required in v2");
+  }
+  return input;
+}
+
 function text(v, what) {
   if (typeof v !== "string") badRequest(`${what} is not a string`);
   return v;
@@ -61,6 +72,7 @@ function text(v, what) {
 
 /** A non-negative integer of the input as BigInt (inputs stay within 2^53 - 1). */
 function big(v, what) {
+  if (typeof v === "bigint" && v >= 0n && v < 1n << 64n) return v;
   if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) badRequest(`${what} is not a non-negative integer`);
   return BigInt(v);
 }
@@ -110,8 +122,8 @@ export const OPERATIONS = {
   },
   decrypt: async (input) => ({ plaintext: await decrypt(hex32(input.conversationKey, "cipher-mac", "conversationKey"), input.payload) }),
   // payloads (§8)
-  write_room: (input, profile) => ({ plaintext: writeRoom(p12(profile), { ...input, mask: maskString(input.mask), start: integer(input.start, "payload-field", "start") }) }),
-  write_response: (input, profile) => ({ plaintext: writeResponse(p12(profile), { ...input, mask: maskString(input.mask) }) }),
+  write_room: (input, profile) => ({ plaintext: writeRoom(p12(profile), { ...writerInput(input, profile, "title"), mask: maskString(input.mask) }) }),
+  write_response: (input, profile) => ({ plaintext: writeResponse(p12(profile), { ...writerInput(input, profile, "name"), mask: maskString(input.mask) }) }),
   read_room: (input, profile) => readPayload(p12(profile), "room", str(input.plaintext), { roomId: input.roomId, author: input.author }),
   read_response: (input, profile) => readPayload(p12(profile), "response", str(input.plaintext), { roomId: input.roomId, author: input.author }),
   // grid (§9)
@@ -163,7 +175,7 @@ export const OPERATIONS = {
     return { title: r.title, start: r.start, mask: r.mask };
   },
   parse_event: (input) => ({ id: parseEventJson(str(input.eventJson, "event-json")).id }),
-  next_created_at: (input) => ({ createdAt: nextCreatedAt(integer(input.now, "event-json", "now"), input.previous) }),
+  next_created_at: (input) => ({ createdAt: nextCreatedAt(typeof input.now === "bigint" ? input.now : integer(input.now, "event-json", "now"), input.previous) }),
   // expiry (§12)
   get_expiration: (input) => {
     if (!Array.isArray(input.tags)) fail("event-json", "tags is not a list");

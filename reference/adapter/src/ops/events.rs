@@ -125,11 +125,10 @@ pub fn parse_event(_p: &str, v: &Value) -> OpResult {
 /// The `created_at` of the next version after `previous`, at `now`.
 pub fn next_created_at(_p: &str, v: &Value) -> OpResult {
     let i: EventInput = input(v)?;
+    let at = openslots::event::next_created_at(need(i.now, "now")?, i.previous)
+        .map_err(|e| OpError::spec(&e))?;
     output(&EventExpected {
-        created_at: Some(openslots::event::next_created_at(
-            need(i.now, "now")?,
-            i.previous,
-        )),
+        created_at: Some(at),
         ..Default::default()
     })
 }
