@@ -385,15 +385,17 @@ impl RoomContext {
         nonce: &[u8; 32],
         aux_rand: &[u8; 32],
     ) -> Result<(Event, String), Failure> {
+        // v2: the link names the host, so another signer is refused before
+        // the payload is written (OS-EVENT-11, then §8.2).
+        if self.profile() == Profile::V2 && self.link.host() != Some(&signer.public_key()) {
+            return Err(EventError::Author.into());
+        }
         let author = signer.public_key().to_hex();
         let plaintext = payload.to_json(self.profile(), &self.binding(&author))?;
         let content = cipher::encrypt_with_nonce(&self.keys.enc, plaintext.as_bytes(), nonce)?;
         let tags = match self.profile() {
             Profile::V1 => room_tags_v1(&self.room_d),
             Profile::V2 => {
-                if self.link.host() != Some(&signer.public_key()) {
-                    return Err(EventError::Author.into());
-                }
                 let expiration =
                     v2_expiration(payload.start, &payload.mask).ok_or(PayloadError::Field)?;
                 room_tags_v2(&self.room_d, expiration)

@@ -225,6 +225,7 @@ pub(crate) fn suite() -> EventFile {
     }
     reading(&mut s);
     found_by_fuzzing(&mut s);
+    horizon_before_1970(&mut s);
     s.finish()
 }
 
@@ -390,6 +391,62 @@ fn found_by_fuzzing(s: &mut EventSuite) {
                 ..Default::default()
             },
             None,
+            out,
+            Expect::Reference,
+        );
+    }
+}
+
+/// OS-EXPIRY-4 before 1970 (C-14): a v2 room whose horizon is negative has
+/// no expiration a writer can write; horizon 0 still has one (604800).
+fn horizon_before_1970(s: &mut EventSuite) {
+    let host = keys(1);
+    let link = v2_link(&host);
+    let c = ctx(&link);
+    for (start, comment) in [
+        (
+            -18_000i64,
+            "v2 room with start -18000 and 5 positions: horizon -9000, no expiration can be written",
+        ),
+        (
+            -9_000,
+            "v2 room with start -9000 and 5 positions: horizon 0, expiration 604800",
+        ),
+    ] {
+        let room = RoomPayload {
+            title: "Team sync".into(),
+            start,
+            mask: mask("11011"),
+        };
+        let built = c.build_room_event(&host, &room, 1000, &[1; 32], &[1; 32]);
+        let intermediate = built.as_ref().ok().map(|(e, plaintext)| EventIntermediate {
+            plaintext: Some(plaintext.clone()),
+            serialized: Some(serialized(e)),
+        });
+        let out = built
+            .map(|(e, _)| EventExpected {
+                event: Some(wire(&e)),
+                ..Default::default()
+            })
+            .map_err(|f| f.code.as_str().to_owned());
+        s.push(
+            "v2",
+            "build_room_event",
+            comment,
+            &[],
+            &["OS-EXPIRY-4"],
+            EventInput {
+                link: Some(link.clone()),
+                secret_key: Some(secret_hex(&host)),
+                title: Some("Team sync".into()),
+                start: Some(start),
+                mask: Some("11011".into()),
+                created_at: Some(1000),
+                nonce: Some(hex::encode([1u8; 32])),
+                aux_rand: Some(hex::encode([1u8; 32])),
+                ..Default::default()
+            },
+            intermediate,
             out,
             Expect::Reference,
         );

@@ -134,7 +134,13 @@ export async function buildRoomEvent(input) {
   const plaintext = writeRoom(ctx.profile, { title: input.title, start: input.start, mask: input.mask, roomId: ctx.link.roomId, author: pubkey });
   const content = encrypt(ctx.keys.kEnc, plaintext, hexToBytes(input.nonce));
   const tags = [["d", ctx.dTag], ["t", "openslots"]];
-  if (ctx.profile === "v2") tags.push(["expiration", String(input.start + input.mask.length * 1800 + EXPIRY_MARGIN)]);
+  if (ctx.profile === "v2") {
+    // OS-EXPIRY-4, exactly (the sum can pass 2^53); a horizon before 1970
+    // has no expiration a writer can write (payload-field).
+    const horizon = BigInt(input.start) + BigInt(input.mask.length) * 1800n;
+    if (horizon < 0n) fail("payload-field", "the room's horizon is before 1970: no expiration can be written (OS-EXPIRY-4)");
+    tags.push(["expiration", String(horizon + BigInt(EXPIRY_MARGIN))]);
+  }
   return { event: sign({ created_at: input.createdAt, kind: KIND, tags, content }, input.secretKey, input.auxRand) };
 }
 

@@ -25,6 +25,12 @@ export function encodeV1(mask) {
 
 /** §10.3 steps 1-4 for a v2 mask object (OS-MASK-5, OS-MASK-6). */
 export function decodeV2(n, b) {
+  // An integer beyond 2^53-1 in magnitude arrives as a BigInt: step 1 still
+  // applies to it (OS-MASK-6).
+  if (typeof n === "bigint") {
+    if (n < 1n) fail("mask-length", `n = ${n} < 1 (OS-MASK-6)`);
+    fail("mask-too-large", `n = ${n} > ${V2_MAX} (OS-MASK-6)`);
+  }
   if (!Number.isSafeInteger(n)) fail("mask-length", "n is not an integer");
   if (n < 1) fail("mask-length", `n = ${n} < 1 (OS-MASK-6)`);
   if (n > V2_MAX) fail("mask-too-large", `n = ${n} > ${V2_MAX} (OS-MASK-6)`);
@@ -149,7 +155,7 @@ export function aggregate(room, responses) {
 export function chooseResponse(room, roomStart, chosen) {
   const out = new Uint8Array(room.length);
   for (const t of chosen) {
-    if (typeof t !== "number" || !Number.isInteger(t)) fail("mask-off-grid", "a chosen slot is not an integer");
+    if (typeof t !== "bigint" && (typeof t !== "number" || !Number.isInteger(t))) fail("mask-off-grid", "a chosen slot is not an integer");
     const off = BigInt(t) - BigInt(roomStart);
     const j = off / 1800n;
     if (off % 1800n !== 0n || off < 0n || j >= BigInt(room.length) || room[Number(j)] !== "1") {
