@@ -18,22 +18,19 @@
 //! - whatever decrypts re-encrypts, under the nonce it carried, to itself.
 #![no_main]
 
-use chacha20::ChaCha20;
-use chacha20::cipher::{KeyIvInit, StreamCipher};
-use hmac::{Hmac, KeyInit, Mac};
 use libfuzzer_sys::fuzz_target;
 use nostr::nips::nip44::v2 as nostr44;
 use openslots::cipher::{self, CipherError, ConversationKey};
 use openslots::{ErrorCode, SpecError};
 use openslots_fuzz::oracle;
-use sha2::Sha256;
 
 /// Spec §7.3's checks before the MAC, in order, on a base64 payload.
 fn before_mac(payload: &str) -> Result<Vec<u8>, ErrorCode> {
     if payload.is_empty() || payload.starts_with('#') {
         return Err(ErrorCode::CipherVersion);
     }
-    if !(132..=87_472).contains(&payload.len()) {
+    // Counted in characters (OS-CIPHER-5).
+    if !(132..=87_472).contains(&payload.chars().count()) {
         return Err(ErrorCode::CipherLength);
     }
     let raw = oracle::base64::decode(payload).ok_or(ErrorCode::CipherBase64)?;
@@ -81,20 +78,9 @@ fn decrypt_all(key: &ConversationKey, payload: &str) -> Result<Vec<u8>, CipherEr
     bytes
 }
 
-/// `0x02 ‖ nonce ‖ ChaCha20(padded) ‖ HMAC`, built from the raw primitives.
+/// `0x02 ‖ nonce ‖ ChaCha20(padded) ‖ HMAC`, built by the independent judge.
 fn seal(key: &[u8; 32], nonce: &[u8; 32], padded: &[u8]) -> Vec<u8> {
-    let keys = cipher::message_keys(&ConversationKey::from_bytes(*key), nonce);
-    let mut ct = padded.to_vec();
-    ChaCha20::new(keys.chacha_key().into(), keys.chacha_nonce().into()).apply_keystream(&mut ct);
-    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(keys.hmac_key())
-        .unwrap_or_else(|_| unreachable!("HMAC takes any key"));
-    mac.update(nonce);
-    mac.update(&ct);
-    let mut out = vec![2];
-    out.extend_from_slice(nonce);
-    out.extend_from_slice(&ct);
-    out.extend_from_slice(&mac.finalize().into_bytes());
-    out
+    oracle::cipher::seal_padded_raw(key, nonce, padded)
 }
 
 /// What NIP-44 makes of a sealed padded buffer.

@@ -112,7 +112,8 @@ pub fn open(key: &[u8; 32], payload: &str) -> Result<String, Fail> {
         return Err(("cipher-version", "OS-CIPHER-4"));
     }
     // 2. Encoded length.
-    if !PAYLOAD_CHARS.contains(&payload.len()) {
+    // Counted in characters (Unicode scalar values), OS-CIPHER-5.
+    if !PAYLOAD_CHARS.contains(&payload.chars().count()) {
         return Err(("cipher-length", "OS-CIPHER-5"));
     }
     // 3. Canonical base64.

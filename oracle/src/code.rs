@@ -38,6 +38,7 @@ pub const ALL: &[&str] = &[
     "event-tag",
     "event-author",
     "event-expired",
+    "event-created-at",
     "room-not-found",
     "relay-unavailable",
     "publish-failed",

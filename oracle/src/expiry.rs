@@ -36,9 +36,13 @@ pub fn expired_at<S: AsRef<str>>(tags: &[Vec<S>], now: u64) -> bool {
     expired(expiration(tags), now)
 }
 
-/// OS-EXPIRY-4: room start + n × 1800 + 604,800.
+/// OS-EXPIRY-4: room start + n × 1800 + 604,800; `None` when the horizon
+/// is before 1970 (no expiration can be written, C-14).
 pub fn v2_expiration(start: i64, n: usize) -> Option<u64> {
     let horizon = i128::from(start) + n as i128 * i128::from(SLOT_SECONDS);
+    if horizon < 0 {
+        return None;
+    }
     u64::try_from(horizon + i128::from(GRACE)).ok()
 }
 

@@ -28,8 +28,18 @@ pub fn winner<T>(
 }
 
 /// OS-EVENT-9: the `created_at` of the next version of an address.
-pub fn next_created_at(now: u64, previous: Option<u64>) -> u64 {
-    previous.map_or(now, |p| now.max(p.saturating_add(1)))
+/// A `created_at` is at most 2^53 − 1 (OS-EVENT-13): past it, no later
+/// version exists and the answer is `event-created-at`.
+pub fn next_created_at(now: u64, previous: Option<u64>) -> Result<u64, crate::Fail> {
+    const MAX: u128 = (1 << 53) - 1;
+    let next = match previous {
+        None => u128::from(now),
+        Some(p) => u128::from(now).max(u128::from(p) + 1),
+    };
+    if next > MAX {
+        return Err(("event-created-at", "OS-EVENT-9"));
+    }
+    Ok(next as u64)
 }
 
 #[cfg(test)]
@@ -46,7 +56,9 @@ mod tests {
             (0, "0".to_owned(), 3),
         ]);
         assert_eq!(w.map(|w| w.2), Some(2));
-        assert_eq!(next_created_at(10, Some(10)), 11);
-        assert_eq!(next_created_at(10, Some(3)), 10);
+        assert_eq!(next_created_at(10, Some(10)), Ok(11));
+        assert_eq!(next_created_at(10, Some(3)), Ok(10));
+        assert_eq!(next_created_at(0, Some((1 << 53) - 2)), Ok((1 << 53) - 1));
+        assert!(next_created_at(0, Some((1 << 53) - 1)).is_err());
     }
 }

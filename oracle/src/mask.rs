@@ -66,6 +66,20 @@ pub fn trimmed(bits: &[bool]) -> Result<(), Fail> {
     }
 }
 
+/// OS-MASK-12, in the order of §10.3 (OS-MASK-13): a writer's check of the
+/// mask it is given as positions. No position: `mask-length`; longer than
+/// the profile's limit: `mask-too-large`; then, for a room mask, the trim
+/// check (OS-MASK-2).
+pub fn writable(profile: Profile, room: bool, bits: &[bool]) -> Result<(), Fail> {
+    if bits.is_empty() {
+        return Err(("mask-length", "OS-MASK-12"));
+    }
+    if bits.len() > limit(profile) {
+        return Err(("mask-too-large", "OS-MASK-12"));
+    }
+    if room { trimmed(bits) } else { Ok(()) }
+}
+
 /// The v1 text of bits (OS-MASK-1).
 pub fn encode_v1(bits: &[bool]) -> String {
     bits.iter().map(|&b| if b { '1' } else { '0' }).collect()

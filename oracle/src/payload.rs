@@ -158,11 +158,15 @@ fn string<'a>(obj: &'a serde_json::Map<String, Value>, key: &str) -> Option<&'a 
 const FIELD: Fail = ("payload-field", "OS-PAYLOAD-4");
 const JSON: Fail = ("payload-json", "OS-PAYLOAD-1");
 
-/// Reads a v1 payload by spec §8.3 (duplicate names keep the last value, as
-/// `JSON.parse` does; the caller decides what to do with duplicates).
+/// Reads a v1 payload by spec §8.3: a repeated member name in any object is
+/// `payload-json`, as in v2 (OS-PAYLOAD-1).
 pub fn read_v1(role: Role, text: &str) -> Result<PayloadRead, Fail> {
     let value: Value = serde_json::from_str(text).map_err(|_| JSON)?;
     let obj = value.as_object().ok_or(JSON)?;
+    match duplicates(text) {
+        Some((false, _)) => {}
+        _ => return Err(JSON),
+    }
     match role {
         Role::Room => {
             let t = string(obj, "t").ok_or(FIELD)?;

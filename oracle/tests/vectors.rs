@@ -238,7 +238,11 @@ fn payloads() {
                     (Profile::V2, false) => payload::MAX_NAME_V2,
                     _ => usize::MAX,
                 };
-                let got = if text.len() > payload::MAX_PLAINTEXT || text_len > limit {
+                // §8.2, "Writing": the mask first (OS-MASK-12), then the
+                // lengths (OS-PAYLOAD-9).
+                let got = if let Err(f) = mask::writable(p, room, &m) {
+                    Err(f.0)
+                } else if text.len() > payload::MAX_PLAINTEXT || text_len > limit {
                     Err("payload-too-large")
                 } else {
                     Ok(text)
@@ -327,10 +331,11 @@ fn masks() {
             }
             "validate_room" => {
                 let m = bits(i.mask.as_ref().unwrap());
+                let p = Profile::from_name(profile).unwrap();
                 agree(
                     "masks",
                     c,
-                    text(mask::trimmed(&m).map(|()| m.clone())),
+                    text(mask::writable(p, true, &m).map(|()| m.clone())),
                     want_mask,
                 );
             }
@@ -339,7 +344,9 @@ fn masks() {
                     bits(i.room.as_ref().unwrap()),
                     bits(i.response.as_ref().unwrap()),
                 );
-                let got = mask::available(0, &room, None, &resp).map(|_| resp.clone());
+                let got = mask::writable(Profile::V1, false, &resp)
+                    .and_then(|()| mask::available(0, &room, None, &resp))
+                    .map(|_| resp.clone());
                 agree("masks", c, text(got), want_mask);
             }
             "room_from_slots" => {
@@ -414,11 +421,12 @@ fn events_built_parsed_and_dated() {
                 agree("events", c, got, want);
             }
             "next_created_at" => {
-                let got = openslots_oracle::lww::next_created_at(i.now.unwrap(), i.previous);
+                let got = openslots_oracle::lww::next_created_at(i.now.unwrap(), i.previous)
+                    .map_err(|f| f.0);
                 agree(
                     "events",
                     c,
-                    Ok(got),
+                    got,
                     c.expected.as_ref().and_then(|e| e.created_at),
                 );
             }
@@ -506,6 +514,15 @@ fn events_built_parsed_and_dated() {
                     "tcId {}",
                     c.tc_id
                 );
+            }
+            "build_room_event" | "build_response_event"
+                if c.error.as_deref().is_some_and(|e| e.starts_with("mask-")) =>
+            {
+                // A writer checks the mask before it builds (OS-MASK-12).
+                let p = Profile::from_name(profile).unwrap();
+                let m = bits(i.mask.as_ref().unwrap());
+                let got = mask::writable(p, op == "build_room_event", &m).map_err(|f| f.0);
+                agree("events", c, got, None::<()>);
             }
             _ => {}
         }

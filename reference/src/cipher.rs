@@ -785,7 +785,16 @@ fn check_encoded(payload: &str) -> Result<(), CipherError> {
     if payload.is_empty() || payload.starts_with('#') {
         return Err(CipherError::Version);
     }
-    if !(MIN_PAYLOAD_LEN..=MAX_PAYLOAD_LEN).contains(&payload.len()) {
+    // OS-CIPHER-5, OS-CIPHER-11: the length in characters (Unicode scalar
+    // values), before the base64. Bytes equal characters for ASCII; a
+    // payload with any other character fails here or at the base64, and
+    // the count decides which.
+    let chars = if payload.is_ascii() {
+        payload.len()
+    } else {
+        payload.chars().count()
+    };
+    if !(MIN_PAYLOAD_LEN..=MAX_PAYLOAD_LEN).contains(&chars) {
         return Err(CipherError::Length);
     }
     Ok(())

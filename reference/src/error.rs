@@ -84,6 +84,9 @@ pub enum ErrorCode {
     EventAuthor,
     /// `event-expired`: the event carries a NIP-40 expiration earlier than now.
     EventExpired,
+    /// `event-created-at`: the next version of an address would need a
+    /// `created_at` above 2^53 - 1 (OS-EVENT-9).
+    EventCreatedAt,
     /// `room-not-found`: no candidate room event survived validation.
     RoomNotFound,
     /// `relay-unavailable`: no configured relay answered a query (OS-RES-7).
@@ -172,6 +175,7 @@ impl ErrorCode {
         Self::EventTag,
         Self::EventAuthor,
         Self::EventExpired,
+        Self::EventCreatedAt,
         Self::RoomNotFound,
         Self::RelayUnavailable,
         Self::PublishFailed,
@@ -236,6 +240,7 @@ impl ErrorCode {
             Self::EventTag => "event-tag",
             Self::EventAuthor => "event-author",
             Self::EventExpired => "event-expired",
+            Self::EventCreatedAt => "event-created-at",
             Self::RoomNotFound => "room-not-found",
             Self::RelayUnavailable => "relay-unavailable",
             Self::PublishFailed => "publish-failed",

@@ -65,6 +65,10 @@ pub enum EventError {
     /// The event's NIP-40 expiration has passed (OS-EXPIRY-3).
     #[error("the event has expired")]
     Expired,
+    /// The next version of an address would need a `created_at` above
+    /// 2^53 - 1 (OS-EVENT-9).
+    #[error("no created_at after the previous version fits in 0..=2^53-1")]
+    CreatedAt,
 }
 
 impl SpecError for EventError {
@@ -77,6 +81,7 @@ impl SpecError for EventError {
             Self::Tag { .. } => ErrorCode::EventTag,
             Self::Author => ErrorCode::EventAuthor,
             Self::Expired => ErrorCode::EventExpired,
+            Self::CreatedAt => ErrorCode::EventCreatedAt,
         }
     }
 
@@ -89,6 +94,7 @@ impl SpecError for EventError {
             Self::Tag { requirement } => requirement,
             Self::Author => "OS-EVENT-11",
             Self::Expired => "OS-EXPIRY-3",
+            Self::CreatedAt => "OS-EVENT-9",
         }
     }
 }
@@ -142,8 +148,14 @@ pub fn parse_event(json: &str) -> Result<Event, EventError> {
 /// The `created_at` of a publisher's next version of an address (OS-EVENT-9):
 /// `max(now, previous + 1)`, so that versions strictly increase even within
 /// one second and last-write-wins never needs the tie-break.
-pub fn next_created_at(now: u64, previous: Option<u64>) -> u64 {
-    previous.map_or(now, |p| now.max(p.saturating_add(1)))
+///
+/// A `created_at` is at most 2^53 - 1 (OS-EVENT-13): when `previous + 1`
+/// (or `now`) is above it, no later version can be written and the answer
+/// is [`EventError::CreatedAt`].
+pub fn next_created_at(now: u64, previous: Option<u64>) -> Result<u64, EventError> {
+    let max = crate::payload::MAX_SAFE_INTEGER.unsigned_abs();
+    let next = previous.map_or(Some(now), |p| p.checked_add(1).map(|p| now.max(p)));
+    next.filter(|&t| t <= max).ok_or(EventError::CreatedAt)
 }
 
 /// Checks id and signature (OS-EVENT-7, OS-EVENT-8).
@@ -373,15 +385,17 @@ impl RoomContext {
         nonce: &[u8; 32],
         aux_rand: &[u8; 32],
     ) -> Result<(Event, String), Failure> {
+        // v2: the link names the host, so another signer is refused before
+        // the payload is written (OS-EVENT-11, then §8.2).
+        if self.profile() == Profile::V2 && self.link.host() != Some(&signer.public_key()) {
+            return Err(EventError::Author.into());
+        }
         let author = signer.public_key().to_hex();
         let plaintext = payload.to_json(self.profile(), &self.binding(&author))?;
         let content = cipher::encrypt_with_nonce(&self.keys.enc, plaintext.as_bytes(), nonce)?;
         let tags = match self.profile() {
             Profile::V1 => room_tags_v1(&self.room_d),
             Profile::V2 => {
-                if self.link.host() != Some(&signer.public_key()) {
-                    return Err(EventError::Author.into());
-                }
                 let expiration =
                     v2_expiration(payload.start, &payload.mask).ok_or(PayloadError::Field)?;
                 room_tags_v2(&self.room_d, expiration)
@@ -477,9 +491,10 @@ impl RoomContext {
         })
     }
 
-    /// Reads an event as this room's room event, in the order of spec §11.4:
-    /// kind, id, signature, tags, author, expiry, then decryption (§7.3), the
-    /// payload (§8.3) and its mask (§10.3).
+    /// Reads an event as this room's room event, in the order of spec §11.4,
+    /// the first failing step giving the error (OS-EVENT-14): kind, id,
+    /// signature, tags, author, expiry, then decryption (§7.3), the payload
+    /// (§8.3) and its mask (§10.3).
     pub fn open_room(&self, event: &Event, now: u64) -> Result<RoomPayload, Failure> {
         Self::check_integrity(event)?;
         if first_tag_value(event, "d") != Some(self.room_d.as_str()) {

@@ -316,7 +316,9 @@ pub struct GridRequest<'a> {
 /// ([`GridError::Zone`]), the start then the end time ([`GridError::Time`]),
 /// every date in order ([`GridError::Date`]), an empty date list
 /// ([`GridError::Empty`]), then generation itself ([`GridError::Date`] for an
-/// out-of-range instant, [`GridError::Empty`] for a grid without slots).
+/// out-of-range instant, [`GridError::Empty`] for a grid without slots):
+/// the order of spec §9.3, the first failing step giving the error
+/// (OS-GRID-9).
 ///
 /// # Errors
 ///

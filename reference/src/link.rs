@@ -166,9 +166,11 @@ fn split_base(base: &str) -> Result<(&str, &str), LinkError> {
 impl Link {
     /// Parses a link, accepting only the canonical form of either profile.
     ///
-    /// Checks, in order: the shape (OS-LINK-1), the room id (OS-LINK-2), the
-    /// fragment's version (OS-LINK-7), then the fragment itself (OS-LINK-3,
-    /// OS-LINK-4 for v1; OS-LINK-5, OS-LINK-6 for v2).
+    /// Checks in the order of spec §4.3, the first failing step giving the
+    /// error (OS-LINK-10): the shape (OS-LINK-1), the fragment's version
+    /// (OS-LINK-7), the room id (OS-LINK-2; an upper-case v1 room id is
+    /// rejected, one side of the acceptable reading), then the fragment itself
+    /// (OS-LINK-3, OS-LINK-4 for v1; OS-LINK-5, OS-LINK-6 for v2).
     pub fn parse(link: &str) -> Result<Self, LinkError> {
         let (base, fragment) = link.split_once('#').ok_or(LinkError::Syntax {
             requirement: "OS-LINK-1",

@@ -506,13 +506,51 @@ pub fn encode_v2(m: &Mask) -> (u64, String) {
 // ---------------------------------------------------------------------------
 
 /// Checks that a room mask (either encoding) is trimmed (OS-MASK-2): its
-/// first and last bits are set. An all-zero or empty mask is `Untrimmed`.
+/// first and last bits are set. An empty mask is `Length` (OS-MASK-1, the
+/// first step of §10.3, OS-MASK-13); an all-zero one `Untrimmed`.
 pub fn validate_room(m: &Mask) -> Result<(), MaskError> {
-    if m.get(0) && m.len > 0 && m.get(m.len - 1) {
+    if m.len == 0 {
+        return Err(MaskError::Length { requirement: REQ_1 });
+    }
+    if m.get(0) && m.get(m.len - 1) {
         Ok(())
     } else {
         Err(MaskError::Untrimmed)
     }
+}
+
+/// The longest mask of a profile: [`MAX_SLOTS_V1`] or [`MAX_SLOTS_V2`].
+pub fn limit(profile: Profile) -> usize {
+    match profile {
+        Profile::V1 => MAX_SLOTS_V1,
+        Profile::V2 => MAX_SLOTS_V2,
+    }
+}
+
+/// A writer's check of a response mask given as positions (OS-MASK-12, in
+/// the order of §10.3, OS-MASK-13): no position → `Length`; longer than the
+/// profile's limit → `TooLarge`. The checks that need the room (OS-MASK-3,
+/// OS-MASK-7) are the caller's.
+pub fn check_response(m: &Mask, profile: Profile) -> Result<(), MaskError> {
+    if m.len == 0 {
+        return Err(MaskError::Length {
+            requirement: "OS-MASK-12",
+        });
+    }
+    if m.len > limit(profile) {
+        return Err(MaskError::TooLarge {
+            requirement: "OS-MASK-12",
+        });
+    }
+    Ok(())
+}
+
+/// A writer's check of a room mask given as positions (OS-MASK-12):
+/// [`check_response`]'s checks, then the trim check (OS-MASK-2) →
+/// `Untrimmed`.
+pub fn check_room(m: &Mask, profile: Profile) -> Result<(), MaskError> {
+    check_response(m, profile)?;
+    validate_room(m)
 }
 
 /// Checks that a v1 response mask has exactly the room mask's length
@@ -559,10 +597,7 @@ pub fn room_mask_from_slots(slots: &[i64], profile: Profile) -> Result<(i64, Mas
     if profile == Profile::V2 && sorted.iter().any(|&t| offset(t) % slot != 0) {
         return Err(MaskError::OffGrid { requirement: REQ_4 });
     }
-    let limit = match profile {
-        Profile::V1 => MAX_SLOTS_V1,
-        Profile::V2 => MAX_SLOTS_V2,
-    };
+    let limit = limit(profile);
     let too_large = MaskError::TooLarge { requirement: REQ_4 };
     let len = match usize::try_from(offset(last) / slot) {
         Ok(i) if i < limit => i + 1,

@@ -329,6 +329,9 @@ fn finish(json: Result<String, serde_json::Error>) -> Result<String, PayloadErro
 impl RoomPayload {
     /// Reads a v1 room plaintext (OS-PAYLOAD-2, OS-PAYLOAD-4, OS-MASK-1, OS-MASK-2).
     pub fn parse_v1(text: &str) -> Result<Self, PayloadError> {
+        // OS-PAYLOAD-1: a repeated member name, anywhere, is `payload-json`
+        // in v1 too.
+        check_unique_object(text)?;
         let w: RoomV1Wire = parse_object(text)?;
         let start = check_start(w.s)?;
         let mask = mask::decode_v1(&w.o)?;
@@ -375,8 +378,11 @@ impl RoomPayload {
 
     /// Writes the profile's plaintext bytes (OS-PAYLOAD-2, OS-PAYLOAD-5, OS-PAYLOAD-9).
     /// `binding` supplies the v2 `room` and `author`; v1 ignores it.
+    ///
+    /// Steps of §8.2, "Writing", in order (OS-PAYLOAD-12): the mask
+    /// (OS-MASK-12), the start, the v2 title, the size.
     pub fn to_json(&self, profile: Profile, binding: &Binding<'_>) -> Result<String, PayloadError> {
-        mask::validate_room(&self.mask)?;
+        mask::check_room(&self.mask, profile)?;
         check_start(self.start)?;
         match profile {
             Profile::V1 => finish(serde_json::to_string(&RoomV1Wire {
@@ -451,6 +457,9 @@ impl ResponsePayload {
     /// Reads a v1 response plaintext (OS-PAYLOAD-3, OS-PAYLOAD-4, OS-MASK-1).
     /// The length check against the room (OS-MASK-3) is the resolver's.
     pub fn parse_v1(text: &str) -> Result<Self, PayloadError> {
+        // OS-PAYLOAD-1: a repeated member name, anywhere, is `payload-json`
+        // in v1 too.
+        check_unique_object(text)?;
         let w: ResponseV1Wire = parse_object(text)?;
         let mask = mask::decode_v1(&w.o)?;
         Ok(Self {
@@ -494,23 +503,21 @@ impl ResponsePayload {
 
     /// Writes the profile's plaintext bytes (OS-PAYLOAD-3, OS-PAYLOAD-6, OS-PAYLOAD-9).
     /// v2 requires `start` (its mask's own start); v1 ignores it.
+    ///
+    /// Steps of §8.2, "Writing", in order (OS-PAYLOAD-12): the mask
+    /// (OS-MASK-12), the v2 start, the v2 name, the size.
     pub fn to_json(&self, profile: Profile, binding: &Binding<'_>) -> Result<String, PayloadError> {
-        if self.mask.is_empty() {
-            return Err(MaskError::Length {
-                requirement: "OS-MASK-1",
-            }
-            .into());
-        }
+        mask::check_response(&self.mask, profile)?;
         match profile {
             Profile::V1 => finish(serde_json::to_string(&ResponseV1Wire {
                 n: self.name.clone(),
                 o: mask::encode_v1(&self.mask),
             })),
             Profile::V2 => {
+                let start = check_start(self.start.ok_or(PayloadError::Field)?)?;
                 if self.name.len() > MAX_NAME_V2 {
                     return Err(PayloadError::TooLarge);
                 }
-                let start = check_start(self.start.ok_or(PayloadError::Field)?)?;
                 let (n, b) = mask::encode_v2(&self.mask);
                 if n as usize > mask::MAX_SLOTS_V2 {
                     return Err(MaskError::TooLarge {

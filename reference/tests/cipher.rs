@@ -497,10 +497,15 @@ fn length_errors() {
         open(&"A".repeat(MAX_PAYLOAD_LEN + 1)),
         Err(CipherError::Length)
     );
-    // Multi-byte characters count in bytes: 66 two-byte characters = 132 bytes
-    // is in range, so the base64 check rejects it instead.
-    assert_eq!(open(&"ф".repeat(66)), Err(CipherError::Base64));
-    assert_eq!(open(&"ф".repeat(65)), Err(CipherError::Length));
+    // Lengths count characters, not bytes (OS-CIPHER-5, OS-CIPHER-11): 66
+    // two-byte characters (132 bytes) are 66 characters, out of range; 132
+    // of them are in range, so the base64 check rejects them instead.
+    assert_eq!(open(&"ф".repeat(66)), Err(CipherError::Length));
+    assert_eq!(open(&"ф".repeat(132)), Err(CipherError::Base64));
+    assert_eq!(
+        open(&format!("{}\u{1F600}", "A".repeat(130))),
+        Err(CipherError::Length)
+    );
 
     // Decoded length: 98 bytes encode to exactly 132 characters.
     let mut short = vec![2u8; MIN_DECODED_LEN - 1];

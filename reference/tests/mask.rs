@@ -271,7 +271,11 @@ fn room_trimming() {
     assert_eq!(validate_room(&m("1100")), Err(MaskError::Untrimmed));
     assert_eq!(validate_room(&m("0011")), Err(MaskError::Untrimmed));
     assert_eq!(validate_room(&m("000")), Err(MaskError::Untrimmed));
-    assert_eq!(validate_room(&Mask::zeros(0)), Err(MaskError::Untrimmed));
+    // No position: mask-length, step 1 of §10.3 (OS-MASK-13).
+    assert!(matches!(
+        validate_room(&Mask::zeros(0)),
+        Err(MaskError::Length { .. })
+    ));
     assert_eq!(validate_room(&m("1")), Ok(()));
     assert_eq!(validate_room(&m("1001")), Ok(()));
     // Word boundary: 65 bits, first and last (bit 64) set.

@@ -389,13 +389,18 @@ proptest! {
 #[test]
 fn os_event_9_created_at_strictly_increases() {
     use openslots::event::next_created_at;
-    assert_eq!(next_created_at(1000, None), 1000);
+    assert_eq!(next_created_at(1000, None), Ok(1000));
     // A second version within the same second moves one second ahead.
-    assert_eq!(next_created_at(1000, Some(1000)), 1001);
+    assert_eq!(next_created_at(1000, Some(1000)), Ok(1001));
     // A clock that went backwards still moves ahead of the last version.
-    assert_eq!(next_created_at(900, Some(1000)), 1001);
-    assert_eq!(next_created_at(2000, Some(1000)), 2000);
-    assert_eq!(next_created_at(5, Some(u64::MAX)), u64::MAX);
+    assert_eq!(next_created_at(900, Some(1000)), Ok(1001));
+    assert_eq!(next_created_at(2000, Some(1000)), Ok(2000));
+    // created_at is at most 2^53 - 1 (OS-EVENT-13): past it, no later
+    // version exists.
+    let max = (1u64 << 53) - 1;
+    assert_eq!(next_created_at(5, Some(max - 1)), Ok(max));
+    assert!(next_created_at(5, Some(max)).is_err());
+    assert!(next_created_at(5, Some(u64::MAX)).is_err());
 }
 
 #[test]

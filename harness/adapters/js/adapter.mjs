@@ -11,6 +11,7 @@ import { createInterface } from "node:readline";
 import { OsError, BadRequest } from "./src/errors.mjs";
 import { NoWebSocket } from "./src/client.mjs";
 import { OPERATIONS, Unsupported } from "./src/operations.mjs";
+import { parseJson, JsonNumber } from "./src/json.mjs";
 
 const NAME = "openslots-adapter-js";
 const VERSION = "0.1.0";
@@ -27,6 +28,23 @@ function toJson(v) {
   return JSON.stringify(v) ?? "null";
 }
 
+// Requests are read with the strict reader of src/json.mjs, not JSON.parse:
+// an integer beyond 2^53-1 in magnitude (a u64 epoch, a boundary value) is
+// read exactly, as a BigInt, instead of being rounded to a neighbouring
+// double; every other number is a Number, as JSON.parse gives it.
+function requestValue(v) {
+  if (v instanceof JsonNumber) {
+    return !/[.eE]/.test(v.raw) && !Number.isSafeInteger(v.value) ? BigInt(v.raw) : v.value;
+  }
+  if (Array.isArray(v)) return v.map(requestValue);
+  if (v !== null && typeof v === "object") {
+    const o = {};
+    for (const k of Object.keys(v)) Object.defineProperty(o, k, { value: requestValue(v[k]), enumerable: true, writable: true, configurable: true });
+    return o;
+  }
+  return v;
+}
+
 function write(obj) {
   process.stdout.write(toJson(obj) + "\n");
 }
@@ -34,7 +52,7 @@ function write(obj) {
 async function answer(line) {
   let req;
   try {
-    req = JSON.parse(line);
+    req = requestValue(parseJson(line).value);
   } catch {
     process.stderr.write(`${NAME}: a request line is not JSON\n`);
     return { id: null, unsupported: "the request is not a JSON object" };

@@ -291,8 +291,24 @@ fn expectation(t: &Target, g: &Generated, reference: &Answer, n: u64) -> Option<
         return Some(o.clone());
     }
     let mut requirements = origin.map(|o| o.requirements.clone()).unwrap_or_default();
+    let mut intermediate = None;
     let (result, expected, error) = if let Some(ok) = r.get("ok") {
-        (Verdict::Valid, Some(ok.clone()), None)
+        let mut ok = ok.clone();
+        if t.op == "resolve"
+            && let Some(o) = ok.as_object_mut()
+        {
+            // OS-ADAPTER-11: the rejected and superseded lists are a SHOULD,
+            // judged as the vectors judge them (a difference is a warning),
+            // so they go where the vectors keep them.
+            let mut side = serde_json::Map::new();
+            for k in ["rejected", "superseded"] {
+                if let Some(v) = o.remove(k) {
+                    side.insert(k.to_owned(), v);
+                }
+            }
+            intermediate = Some(Value::Object(side));
+        }
+        (Verdict::Valid, Some(ok), None)
     } else if let Some(e) = r.get("error") {
         let code = e.get("code").and_then(Value::as_str)?;
         if code == openslots_adapter::BAD_REQUEST {
@@ -321,7 +337,7 @@ fn expectation(t: &Target, g: &Generated, reference: &Answer, n: u64) -> Option<
         expected,
         error,
         result,
-        intermediate: None,
+        intermediate,
     })
 }
 

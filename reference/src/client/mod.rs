@@ -310,7 +310,7 @@ pub async fn respond(
         .map_err(Failure::from)?;
     let d = ctx.response_d(&me, &state.room_event_id);
     let previous = own_latest(&joined.events, &me, &d);
-    let created_at = event::next_created_at(now, previous);
+    let created_at = event::next_created_at(now, previous).map_err(Failure::from)?;
     let expiration = state.expiration.unwrap_or_default();
     let (event, _) = ctx.build_response_event(
         &signer,
@@ -354,7 +354,7 @@ pub async fn update_room(
     let ctx = &joined.ctx;
     let signer = signing_keys(ctx, device)?;
     let previous = own_latest(&joined.events, &signer.public_key(), &ctx.room_d);
-    let created_at = event::next_created_at(now, previous);
+    let created_at = event::next_created_at(now, previous).map_err(Failure::from)?;
     let payload = room_payload(title, slots, ctx.profile())?;
     let (event, _) =
         ctx.build_room_event(&signer, &payload, created_at, &rand.nonce, &rand.aux_rand)?;

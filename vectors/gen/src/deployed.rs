@@ -70,6 +70,30 @@ const ACCEPTS: &[(&str, &str, &str, &str)] = &[
     ("masks", "decode_v1", "empty", "accepts an empty mask"),
     (
         "masks",
+        "validate_room",
+        "no position: mask-length (step 1 of §10.3 comes before the trim check)",
+        "accepts an empty mask",
+    ),
+    (
+        "masks",
+        "validate_response_v1",
+        "empty response against an empty room: mask-length (step 1), though the lengths are equal",
+        "accepts an empty mask",
+    ),
+    (
+        "link",
+        "parse_link",
+        "two faults: a room id that is no UUID (step 6) before a 63-character key (step 7)",
+        "generates a fresh key and hashes the room id as given",
+    ),
+    (
+        "link",
+        "parse_link",
+        "two faults: a 63-character key of non-hex characters: the length first",
+        "generates a fresh key",
+    ),
+    (
+        "masks",
         "decode_v1",
         "65536 characters: over the limit",
         "accepts an over-long mask",

@@ -415,6 +415,58 @@ pub(crate) fn suite() -> EncryptionFile {
             Expect::Reference,
         );
     }
+    // Every check of §7.3 passes in its order (OS-CIPHER-11).
+    let outcome = decrypt(&v1, &good_b64);
+    assert!(outcome.is_ok());
+    s.push(
+        "any",
+        "decrypt",
+        "every check of §7.3 passes, in order: the plaintext",
+        &[],
+        &["OS-CIPHER-11"],
+        EncryptionInput {
+            conversation_key: Some(hex::encode(v1.as_bytes())),
+            payload: Some(good_b64.clone()),
+            ..Default::default()
+        },
+        None,
+        outcome,
+        Expect::Reference,
+    );
+    // Found by differential fuzzing: the encoded length is counted in
+    // characters (Unicode scalar values) and checked before the base64
+    // (OS-CIPHER-5, OS-CIPHER-11). Each payload has 131 characters, one of
+    // them not ASCII: 132 bytes or more in UTF-8 (a byte count would pass
+    // the length and fail the base64), and with the astral character 132
+    // UTF-16 code units (so would a count of those).
+    for (comment, payload) in [
+        (
+            "131 characters, one of them é (132 bytes): cipher-length, counted in characters",
+            format!("{}é", "A".repeat(130)),
+        ),
+        (
+            "131 characters, one of them U+1F600 (132 UTF-16 code units, 134 bytes): cipher-length",
+            format!("{}\u{1F600}", "A".repeat(130)),
+        ),
+    ] {
+        let outcome = decrypt(&v1, &payload);
+        assert_eq!(outcome, Err("cipher-length".to_owned()), "{comment}");
+        s.push(
+            "any",
+            "decrypt",
+            comment,
+            &[],
+            &["OS-CIPHER-5", "OS-CIPHER-11"],
+            EncryptionInput {
+                conversation_key: Some(hex::encode(v1.as_bytes())),
+                payload: Some(payload),
+                ..Default::default()
+            },
+            None,
+            outcome,
+            Expect::Reference,
+        );
+    }
     s.finish()
 }
 

@@ -1,7 +1,7 @@
 //! `events.json`: events and tags (spec §11), built from fixed keys, times,
 //! nonces and signing randomness.
 
-use nostr::event::Event;
+use nostr::event::{Event, EventId};
 use openslots::event::RoomContext;
 use openslots::link::Link;
 use openslots::payload::{ResponsePayload, RoomPayload};
@@ -226,7 +226,239 @@ pub(crate) fn suite() -> EventFile {
     }
     reading(&mut s);
     later(&mut s);
+    found_by_fuzzing(&mut s);
+    horizon_before_1970(&mut s);
     s.finish()
+}
+
+/// Cases differential fuzzing found two implementations disagreeing on,
+/// each settled by the spec: the bound of `created_at` (OS-EVENT-9) and the
+/// writers' mask check (OS-MASK-12).
+fn found_by_fuzzing(s: &mut EventSuite) {
+    for (now, previous, comment) in [
+        (
+            1000u64,
+            Some(9_007_199_254_740_990u64),
+            "previous 2^53-2: the next is 2^53-1, the last created_at there is",
+        ),
+        (
+            1000,
+            Some(9_007_199_254_740_991),
+            "previous 2^53-1: no later created_at exists (arithmetic on doubles would give 2^53)",
+        ),
+    ] {
+        let out = openslots::event::next_created_at(now, previous)
+            .map(|at| EventExpected {
+                created_at: Some(at),
+                ..Default::default()
+            })
+            .map_err(|e| crate::fixtures::code(&e));
+        s.push(
+            "any",
+            "next_created_at",
+            comment,
+            &[],
+            &["OS-EVENT-9"],
+            EventInput {
+                now: Some(now),
+                previous,
+                ..Default::default()
+            },
+            None,
+            out,
+            Expect::Reference,
+        );
+    }
+    let host = keys(1);
+    let guest = keys(11);
+    let start = 1_748_851_200i64;
+    let room_event_id = hex::encode([0xde; 32]);
+    for (profile, link) in [("v1", v1_link()), ("v2", v2_link(&host))] {
+        let c = ctx(&link);
+        for (m, comment) in [
+            ("", "room mask with no position"),
+            ("0110", "room mask whose first and last positions are clear"),
+        ] {
+            let payload = RoomPayload {
+                title: "Team sync".into(),
+                start,
+                mask: positions(m),
+            };
+            let out = c
+                .build_room_event(&host, &payload, 1000, &[1; 32], &[1; 32])
+                .map(|(e, _)| EventExpected {
+                    event: Some(wire(&e)),
+                    ..Default::default()
+                })
+                .map_err(|f| f.code.as_str().to_owned());
+            assert!(out.is_err(), "{comment}");
+            s.push(
+                profile,
+                "build_room_event",
+                format!("writer: {comment}"),
+                &[],
+                &["OS-MASK-12"],
+                EventInput {
+                    link: Some(link.clone()),
+                    secret_key: Some(secret_hex(&host)),
+                    title: Some("Team sync".into()),
+                    start: Some(start),
+                    mask: Some(m.into()),
+                    created_at: Some(1000),
+                    nonce: Some(hex::encode([1u8; 32])),
+                    aux_rand: Some(hex::encode([1u8; 32])),
+                    ..Default::default()
+                },
+                None,
+                out,
+                Expect::Reference,
+            );
+        }
+        // Two faults, a kind other than 30078 and an id that no longer
+        // matches: step 2 of §11.4 (kind) comes before step 3 (id),
+        // OS-EVENT-14.
+        let room = RoomPayload {
+            title: "Team sync".into(),
+            start,
+            mask: mask("11011"),
+        };
+        if let Ok((good, _)) = c.build_room_event(&host, &room, 1000, &[1; 32], &[1; 32]) {
+            let e = Event::new(
+                good.id,
+                good.pubkey,
+                good.created_at,
+                nostr::event::Kind::from(30_030u16),
+                good.tags.clone().to_vec(),
+                good.content.clone(),
+                good.sig,
+            );
+            let out = read(&c, &e, 1000);
+            assert_eq!(out, Err("event-kind".to_owned()));
+            s.push(
+                profile,
+                "read_room_event",
+                "two faults, kind 30030 and an id that no longer matches: event-kind (step 2 before step 3)",
+                &[],
+                &["OS-EVENT-1", "OS-EVENT-14"],
+                EventInput {
+                    link: Some(link.clone()),
+                    now: Some(1000),
+                    event: Some(wire(&e)),
+                    ..Default::default()
+                },
+                None,
+                out,
+                Expect::Reference,
+            );
+        }
+        let payload = ResponsePayload {
+            name: "Alice".into(),
+            start: (profile == "v2").then_some(start),
+            mask: positions(""),
+        };
+        let expiration = 1_749_546_000u64;
+        let out = c
+            .build_response_event(
+                &guest,
+                &payload,
+                &EventId::from_byte_array([0xde; 32]),
+                expiration,
+                1000,
+                &[1; 32],
+                &[1; 32],
+            )
+            .map(|(e, _)| EventExpected {
+                event: Some(wire(&e)),
+                ..Default::default()
+            })
+            .map_err(|f| f.code.as_str().to_owned());
+        assert!(out.is_err());
+        s.push(
+            profile,
+            "build_response_event",
+            "writer: response mask with no position",
+            &[],
+            &["OS-MASK-12"],
+            EventInput {
+                link: Some(link.clone()),
+                secret_key: Some(secret_hex(&guest)),
+                name: Some("Alice".into()),
+                start: (profile == "v2").then_some(start),
+                mask: Some(String::new()),
+                room_event_id: (profile == "v1").then(|| room_event_id.clone()),
+                expiration: (profile == "v2").then_some(expiration),
+                created_at: Some(1000),
+                nonce: Some(hex::encode([1u8; 32])),
+                aux_rand: Some(hex::encode([1u8; 32])),
+                ..Default::default()
+            },
+            None,
+            out,
+            Expect::Reference,
+        );
+    }
+}
+
+/// OS-EXPIRY-4 before 1970 (C-14): a v2 room whose horizon is negative has
+/// no expiration a writer can write; horizon 0 still has one (604800).
+fn horizon_before_1970(s: &mut EventSuite) {
+    let host = keys(1);
+    let link = v2_link(&host);
+    let c = ctx(&link);
+    for (start, comment) in [
+        (
+            -18_000i64,
+            "v2 room with start -18000 and 5 positions: horizon -9000, no expiration can be written",
+        ),
+        (
+            -9_000,
+            "v2 room with start -9000 and 5 positions: horizon 0, expiration 604800",
+        ),
+    ] {
+        let room = RoomPayload {
+            title: "Team sync".into(),
+            start,
+            mask: mask("11011"),
+        };
+        let built = c.build_room_event(&host, &room, 1000, &[1; 32], &[1; 32]);
+        let intermediate = built.as_ref().ok().map(|(e, plaintext)| EventIntermediate {
+            plaintext: Some(plaintext.clone()),
+            serialized: Some(serialized(e)),
+        });
+        let out = built
+            .map(|(e, _)| EventExpected {
+                event: Some(wire(&e)),
+                ..Default::default()
+            })
+            .map_err(|f| f.code.as_str().to_owned());
+        s.push(
+            "v2",
+            "build_room_event",
+            comment,
+            &[],
+            &["OS-EXPIRY-4"],
+            EventInput {
+                link: Some(link.clone()),
+                secret_key: Some(secret_hex(&host)),
+                title: Some("Team sync".into()),
+                start: Some(start),
+                mask: Some("11011".into()),
+                created_at: Some(1000),
+                nonce: Some(hex::encode([1u8; 32])),
+                aux_rand: Some(hex::encode([1u8; 32])),
+                ..Default::default()
+            },
+            intermediate,
+            out,
+            Expect::Reference,
+        );
+    }
+}
+
+/// A mask from `0`/`1` of any length, the empty one included (a writer's
+/// input, not a decoded mask).
+fn positions(m: &str) -> openslots::mask::Mask {
+    openslots::mask::Mask::from_bools(&m.bytes().map(|c| c == b'1').collect::<Vec<_>>())
 }
 
 /// The `now` of the reading cases: before the example room's expiration.
@@ -294,10 +526,12 @@ fn later(s: &mut EventSuite) {
             "the previous version is an hour ahead of the clock: previous + 1",
         ),
     ] {
-        let out = EventExpected {
-            created_at: Some(openslots::event::next_created_at(now, previous)),
-            ..Default::default()
-        };
+        let out = openslots::event::next_created_at(now, previous)
+            .map(|at| EventExpected {
+                created_at: Some(at),
+                ..Default::default()
+            })
+            .map_err(|e| crate::fixtures::code(&e));
         s.push(
             "any",
             "next_created_at",
@@ -310,7 +544,7 @@ fn later(s: &mut EventSuite) {
                 ..Default::default()
             },
             None,
-            Ok(out),
+            out,
             Expect::Reference,
         );
     }
@@ -686,10 +920,12 @@ fn reading(s: &mut EventSuite) {
                 (900, Some(1000), "the clock went back"),
                 (2000, Some(1000), "later: now"),
             ] {
-                let out = EventExpected {
-                    created_at: Some(openslots::event::next_created_at(now, previous)),
-                    ..Default::default()
-                };
+                let out = openslots::event::next_created_at(now, previous)
+                    .map(|at| EventExpected {
+                        created_at: Some(at),
+                        ..Default::default()
+                    })
+                    .map_err(|e| crate::fixtures::code(&e));
                 let flags: &[&str] = if previous.is_some_and(|p| p >= now) {
                     &["DeployedDiffers"]
                 } else {
@@ -707,7 +943,7 @@ fn reading(s: &mut EventSuite) {
                         ..Default::default()
                     },
                     None,
-                    Ok(out),
+                    out,
                     Expect::Reference,
                 );
             }

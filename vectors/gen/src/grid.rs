@@ -421,6 +421,26 @@ pub(crate) fn cases() -> Vec<GridCase> {
             ["OS-GRID-5"],
             Ok((1_748_834_100, 3, true))
         ),
+        g!(
+            "two faults, zone and start time: the zone is checked first",
+            "step 2 of §9.3 (zone) comes before step 3 (times)",
+            ["2025-06-02"],
+            "25:00",
+            "10:00",
+            "Mars/Olympus_Mons",
+            ["OS-GRID-2", "OS-GRID-9"],
+            Err("grid-zone")
+        ),
+        g!(
+            "two faults, start time and date: the times are checked first",
+            "step 3 of §9.3 (times) comes before step 4 (dates)",
+            ["2025-02-30"],
+            "25:00",
+            "10:00",
+            "UTC",
+            ["OS-GRID-2", "OS-GRID-9"],
+            Err("grid-time")
+        ),
     ]
 }
 

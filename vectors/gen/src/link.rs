@@ -440,5 +440,31 @@ pub(crate) fn suite() -> LinkFile {
         format!("{ORIGIN}/room/not-a-uuid#v9.{k}"),
         r(),
     );
+    // Two faults at once: the first failing step of §4.3 gives the code
+    // (OS-LINK-10). Found by differential fuzzing.
+    case(
+        "v2",
+        "two faults: upper-case room id (step 6) before an empty room key (step 8)",
+        &[],
+        &["OS-LINK-2", "OS-LINK-10"],
+        format!("{ORIGIN}/room/{}#v2..{host}", id.to_uppercase()),
+        r(),
+    );
+    case(
+        "v1",
+        "two faults: a room id that is no UUID (step 6) before a 63-character key (step 7)",
+        &[],
+        &["OS-LINK-2", "OS-LINK-10"],
+        format!("{ORIGIN}/room/not-a-uuid#{}", &k[..63]),
+        r(),
+    );
+    case(
+        "v1",
+        "two faults: a 63-character key of non-hex characters: the length first",
+        &[],
+        &["OS-LINK-3", "OS-LINK-10"],
+        format!("{ORIGIN}/room/{id}#{}", "g".repeat(63)),
+        r(),
+    );
     s.finish()
 }

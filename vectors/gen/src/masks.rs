@@ -489,5 +489,125 @@ pub(crate) fn suite() -> MaskFile {
             Expect::Reference,
         );
     }
+    found_by_fuzzing(&mut s);
     s.finish()
+}
+
+/// A mask from `0`/`1` of any length, the empty one included (an
+/// operation's input given as positions).
+fn positions(b: &str) -> mask::Mask {
+    mask::Mask::from_bools(&b.bytes().map(|c| c == b'1').collect::<Vec<_>>())
+}
+
+/// Inputs on which differential fuzzing found two implementations
+/// disagreeing, each settled by the spec: the first step of §10.3 comes
+/// first (OS-MASK-13), and `rebase` keeps only offered positions whatever
+/// the sign of the starts (OS-MASK-11).
+fn found_by_fuzzing(s: &mut Suite<MaskInput, Nothing, MaskExpected>) {
+    for (profile, p) in [("v1", Profile::V1), ("v2", Profile::V2)] {
+        let out = mask::check_room(&positions(""), p)
+            .map(|()| MaskExpected::default())
+            .map_err(err);
+        assert_eq!(out, Err("mask-length".to_owned()));
+        s.push(
+            profile,
+            "validate_room",
+            "no position: mask-length (step 1 of §10.3 comes before the trim check)",
+            &[],
+            &["OS-MASK-1", "OS-MASK-13"],
+            MaskInput {
+                mask: Some(String::new()),
+                ..Default::default()
+            },
+            None,
+            out,
+            Expect::Reference,
+        );
+    }
+    for (profile, p) in [("v1", Profile::V1), ("v2", Profile::V2)] {
+        let out = mask::check_room(&positions("1"), p)
+            .map(|()| MaskExpected {
+                mask: Some("1".into()),
+                ..Default::default()
+            })
+            .map_err(err);
+        assert!(out.is_ok());
+        s.push(
+            profile,
+            "validate_room",
+            "one offered position passes every step of §10.3: 1",
+            &[],
+            &["OS-MASK-2", "OS-MASK-13"],
+            MaskInput {
+                mask: Some("1".into()),
+                ..Default::default()
+            },
+            None,
+            out,
+            Expect::Reference,
+        );
+    }
+    let out = mask::check_response(&positions(""), Profile::V1)
+        .and_then(|()| mask::validate_response_v1(&positions(""), &positions("")))
+        .map(|()| MaskExpected::default())
+        .map_err(err);
+    assert_eq!(out, Err("mask-length".to_owned()));
+    s.push(
+        "v1",
+        "validate_response_v1",
+        "empty response against an empty room: mask-length (step 1), though the lengths are equal",
+        &[],
+        &["OS-MASK-1", "OS-MASK-13"],
+        MaskInput {
+            room: Some(String::new()),
+            response: Some(String::new()),
+            ..Default::default()
+        },
+        None,
+        out,
+        Expect::Reference,
+    );
+    // Response start -3600, room start -9000: k = 3, response position 0 is
+    // room position 3.
+    for (room, want, comment) in [
+        (
+            "0000",
+            "0000",
+            "negative starts, k = 3: room position 3 is not offered, cleared",
+        ),
+        (
+            "1001",
+            "0001",
+            "negative starts, k = 3: room position 3 is offered, kept",
+        ),
+    ] {
+        let out = mask::rebase(&m("1"), -3600, -9000, room.len())
+            .map(|x| MaskExpected {
+                mask: Some(bits(&positions(room).intersect(&x))),
+                ..Default::default()
+            })
+            .map_err(err);
+        assert_eq!(
+            out.as_ref().ok().and_then(|o| o.mask.as_deref()),
+            Some(want),
+            "{comment}"
+        );
+        s.push(
+            "v2",
+            "rebase",
+            comment,
+            &[],
+            &["OS-MASK-7", "OS-MASK-11"],
+            MaskInput {
+                room: Some(room.into()),
+                response: Some("1".into()),
+                response_start: Some(-3600),
+                room_start: Some(-9000),
+                ..Default::default()
+            },
+            None,
+            out,
+            Expect::Reference,
+        );
+    }
 }

@@ -56,7 +56,7 @@ pub(crate) fn suite() -> PayloadFile {
     s.note("DeployedDiffers", "A conforming reader returns the title or name exactly (OS-PAYLOAD-10); the deployed app shows it trimmed with JavaScript's String.prototype.trim, and a title or name that is then empty as 'Untitled' or 'Anonymous' (PROTOCOL-FACTS §2, spec §8.5). What it shows is the expected string trimmed that way.");
     s.note(
         "DuplicateMember",
-        "A member name appears twice; v1 allows either outcome (OS-PAYLOAD-1).",
+        "A member name appears twice: a reader rejects it with payload-json in both profiles (OS-PAYLOAD-1); the deployed app's JSON.parse keeps the last value.",
     );
     let host = keys(1).public_key().to_hex();
     let alice = keys(2).public_key().to_hex();
@@ -392,13 +392,13 @@ pub(crate) fn suite() -> PayloadFile {
         );
     }
     let dup = format!(r#"{{"t":"first","t":"Team sync","s":{start},"o":"{M50}"}}"#);
-    let last_wins = read_room(Profile::V1, &v1_room, &host);
     let out = read_room(Profile::V1, &dup, &host);
+    assert_eq!(out, Err("payload-json".to_owned()));
     s.push(
         "v1",
         "read_room",
-        "duplicate title: rejected, or the last one taken as JSON.parse does",
-        &["DuplicateMember"],
+        "duplicate title: rejected (JSON.parse would take the last one)",
+        &["DuplicateMember", "DeployedAccepts"],
         &["OS-PAYLOAD-1"],
         PayloadInput {
             plaintext: Some(dup),
@@ -406,7 +406,7 @@ pub(crate) fn suite() -> PayloadFile {
         },
         None,
         out,
-        Expect::AlsoAllowed(last_wins),
+        Expect::Reference,
     );
     // Reading v1 responses.
     for (comment, flags, reqs, text) in [
@@ -695,6 +695,8 @@ pub(crate) fn suite() -> PayloadFile {
         );
     }
     trimming(&mut s, &host, &alice, start);
+    writers_check_masks(&mut s, &host, &alice, start);
+    duplicates_in_v1(&mut s, &host, start);
     s.finish()
 }
 
@@ -889,6 +891,249 @@ fn trimming(
                 plaintext: Some(text),
                 room_id: Some(ROOM_ID.into()),
                 author: Some(alice.to_owned()),
+                ..Default::default()
+            },
+            None,
+            out,
+            Expect::Reference,
+        );
+    }
+}
+
+/// A mask from `0`/`1` of any length, the empty one and those over the
+/// limits included (a writer's input, not a decoded mask).
+fn positions(m: &str) -> openslots::mask::Mask {
+    openslots::mask::Mask::from_bools(&m.bytes().map(|c| c == b'1').collect::<Vec<_>>())
+}
+
+/// A writer checks the mask it is given before anything else (OS-MASK-12,
+/// §8.2 "Writing", OS-PAYLOAD-12). Found by differential fuzzing: a writer
+/// that serialises whatever it gets passes every other case.
+fn writers_check_masks(
+    s: &mut Suite<PayloadInput, Nothing, PayloadExpected>,
+    host: &str,
+    alice: &str,
+    start: i64,
+) {
+    let untrimmed_start = format!("0{}", &M50[1..]);
+    let too_long_v1 = "1".repeat(65_536);
+    let too_long_v2 = "1".repeat(35_137);
+    let long_title = "t".repeat(513);
+    let rooms: [(&str, Profile, &str, &str, &str); 8] = [
+        (
+            "v1",
+            Profile::V1,
+            "",
+            "Team sync",
+            "room mask with no position",
+        ),
+        (
+            "v1",
+            Profile::V1,
+            &untrimmed_start,
+            "Team sync",
+            "room mask whose first position is clear",
+        ),
+        (
+            "v1",
+            Profile::V1,
+            &too_long_v1,
+            "T",
+            "room mask of 65536 positions: the mask limit is checked before the payload size",
+        ),
+        (
+            "v2",
+            Profile::V2,
+            "",
+            "Team sync",
+            "room mask with no position",
+        ),
+        (
+            "v2",
+            Profile::V2,
+            "11000000",
+            "Team sync",
+            "room mask whose last position is clear",
+        ),
+        (
+            "v2",
+            Profile::V2,
+            &too_long_v2,
+            "Team sync",
+            "room mask of 35137 positions",
+        ),
+        (
+            "v2",
+            Profile::V2,
+            "",
+            &long_title,
+            "no position and a title of 513 bytes: the mask is checked first",
+        ),
+        (
+            "v1",
+            Profile::V1,
+            "0",
+            "Team sync",
+            "room mask of one clear position",
+        ),
+    ];
+    for (profile, p, m, title, comment) in rooms {
+        let out = RoomPayload {
+            title: title.into(),
+            start,
+            mask: positions(m),
+        }
+        .to_json(
+            p,
+            &Binding {
+                room_id: ROOM_ID,
+                author: host,
+            },
+        )
+        .map(|t| PayloadExpected {
+            plaintext: Some(t),
+            ..Default::default()
+        })
+        .map_err(|e| code(&e));
+        assert!(out.is_err(), "{comment}");
+        s.push(
+            profile,
+            "write_room",
+            format!("writer: {comment}"),
+            &[],
+            &["OS-MASK-12", "OS-PAYLOAD-12"],
+            PayloadInput {
+                title: Some(title.into()),
+                start: Some(start),
+                mask: Some(m.into()),
+                room_id: (p == Profile::V2).then(|| ROOM_ID.into()),
+                author: (p == Profile::V2).then(|| host.to_owned()),
+                ..Default::default()
+            },
+            None,
+            out,
+            Expect::Reference,
+        );
+    }
+    // The smallest masks a writer writes: one offered position (a room),
+    // one clear position (a response may be available nowhere).
+    for (profile, p) in [("v1", Profile::V1), ("v2", Profile::V2)] {
+        let out = RoomPayload {
+            title: "Team sync".into(),
+            start,
+            mask: positions("1"),
+        }
+        .to_json(
+            p,
+            &Binding {
+                room_id: ROOM_ID,
+                author: host,
+            },
+        )
+        .map(|t| PayloadExpected {
+            plaintext: Some(t),
+            ..Default::default()
+        })
+        .map_err(|e| code(&e));
+        assert!(out.is_ok());
+        s.push(
+            profile,
+            "write_room",
+            "writer: room mask of one offered position passes the check",
+            &[],
+            &["OS-MASK-12", "OS-PAYLOAD-12"],
+            PayloadInput {
+                title: Some("Team sync".into()),
+                start: Some(start),
+                mask: Some("1".into()),
+                room_id: (p == Profile::V2).then(|| ROOM_ID.into()),
+                author: (p == Profile::V2).then(|| host.to_owned()),
+                ..Default::default()
+            },
+            None,
+            out,
+            Expect::Reference,
+        );
+    }
+    let responses: [(&str, Profile, &str, &str); 3] = [
+        ("v1", Profile::V1, "", "response mask with no position"),
+        ("v2", Profile::V2, "", "response mask with no position"),
+        (
+            "v1",
+            Profile::V1,
+            &too_long_v1,
+            "response mask of 65536 positions",
+        ),
+    ];
+    for (profile, p, m, comment) in responses {
+        let out = ResponsePayload {
+            name: "Alice".into(),
+            start: (p == Profile::V2).then_some(start),
+            mask: positions(m),
+        }
+        .to_json(
+            p,
+            &Binding {
+                room_id: ROOM_ID,
+                author: alice,
+            },
+        )
+        .map(|t| PayloadExpected {
+            plaintext: Some(t),
+            ..Default::default()
+        })
+        .map_err(|e| code(&e));
+        assert!(out.is_err(), "{comment}");
+        s.push(
+            profile,
+            "write_response",
+            format!("writer: {comment}"),
+            &[],
+            &["OS-MASK-12", "OS-PAYLOAD-12"],
+            PayloadInput {
+                name: Some("Alice".into()),
+                start: (p == Profile::V2).then_some(start),
+                mask: Some(m.into()),
+                room_id: (p == Profile::V2).then(|| ROOM_ID.into()),
+                author: (p == Profile::V2).then(|| alice.to_owned()),
+                ..Default::default()
+            },
+            None,
+            out,
+            Expect::Reference,
+        );
+    }
+}
+
+/// OS-PAYLOAD-1: a repeated member name is `payload-json` in v1 too,
+/// wherever it is (the deployed app's `JSON.parse` keeps the last value).
+fn duplicates_in_v1(s: &mut Suite<PayloadInput, Nothing, PayloadExpected>, host: &str, start: i64) {
+    for (op, comment, text) in [
+        (
+            "read_room",
+            "an unknown member repeated",
+            format!(r#"{{"t":"Team sync","x":1,"x":2,"s":{start},"o":"{M50}"}}"#),
+        ),
+        (
+            "read_response",
+            "duplicate name",
+            format!(r#"{{"n":"Bob","n":"Alice","o":"{A50}"}}"#),
+        ),
+    ] {
+        let out = if op == "read_room" {
+            read_room(Profile::V1, &text, host)
+        } else {
+            read_response(Profile::V1, &text, host)
+        };
+        assert_eq!(out, Err("payload-json".to_owned()), "{comment}");
+        s.push(
+            "v1",
+            op,
+            comment,
+            &["DuplicateMember", "DeployedAccepts"],
+            &["OS-PAYLOAD-1"],
+            PayloadInput {
+                plaintext: Some(text),
                 ..Default::default()
             },
             None,

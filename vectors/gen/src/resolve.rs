@@ -8,6 +8,7 @@ use openslots::payload::{Binding, ResponsePayload, RoomPayload};
 use openslots::{Profile, resolution};
 use openslots_vectors::{
     ParticipantExpected, Rejected, ResolveExpected, ResolveFile, ResolveInput, ResolveIntermediate,
+    WireEvent,
 };
 
 use crate::events::{ctx, wire};
@@ -196,6 +197,24 @@ fn push(
     events: Vec<Event>,
     now: u64,
 ) {
+    push_with(s, room, comment, flags, reqs, events, Vec::new(), now);
+}
+
+/// [`push`] with `malformed`: events as a relay could send them that are not
+/// well-formed events (spec §14.2). They carry the room d-tag, so each is a
+/// room candidate that step 1 of §11.4 rejects with `event-json`; they are
+/// sent first, before the well-formed events.
+#[allow(clippy::too_many_arguments)]
+fn push_with(
+    s: &mut ResolveSuite,
+    room: &Room,
+    comment: &str,
+    flags: &[&str],
+    reqs: &[&str],
+    events: Vec<Event>,
+    malformed: Vec<WireEvent>,
+    now: u64,
+) {
     let profile = if room.profile() == Profile::V1 {
         "v1"
     } else {
@@ -203,7 +222,7 @@ fn push(
     };
     let (outcome, intermediate) = match resolution::resolve(&room.ctx, &events, now) {
         Ok(r) => {
-            let rejected = r
+            let mut rejected: Vec<Rejected> = r
                 .rejected
                 .iter()
                 .map(|(id, f)| Rejected {
@@ -211,6 +230,13 @@ fn push(
                     error: f.code.as_str().to_owned(),
                 })
                 .collect();
+            for w in &malformed {
+                rejected.push(Rejected {
+                    id: w.id.clone(),
+                    error: "event-json".to_owned(),
+                });
+            }
+            rejected.sort_by(|a, b| a.id.cmp(&b.id));
             let superseded = r.superseded.iter().map(EventId::to_hex).collect();
             let expected = ResolveExpected {
                 room_event_id: r.room_event_id.to_hex(),
@@ -272,7 +298,12 @@ fn push(
         ResolveInput {
             link: Some(room.link.clone()),
             now: Some(now),
-            events: Some(events.iter().map(wire).collect()),
+            events: Some(
+                malformed
+                    .into_iter()
+                    .chain(events.iter().map(wire))
+                    .collect(),
+            ),
         },
         Some(intermediate),
         outcome,
@@ -829,6 +860,24 @@ pub(crate) fn resolution_suite() -> ResolveFile {
             &["DeployedDiffers"],
             &["OS-PAYLOAD-10", "OS-RES-4"],
             events,
+            NOW,
+        );
+    }
+    // Found by differential fuzzing: a relay's garbage is rejected and
+    // resolution goes on (spec §14.2); it never fails the whole call.
+    for room in [Room::v1(), Room::v2()] {
+        let good = room.room("Team sync", 1000, 40);
+        let mut empty_tag = wire(&good);
+        empty_tag.tags.push(Vec::new());
+        empty_tag.id = "f1".repeat(32);
+        push_with(
+            &mut s,
+            &room,
+            "a malformed room candidate (an empty tag) is rejected and resolution goes on: the valid room wins",
+            &[],
+            &["OS-RES-2", "OS-EVENT-13"],
+            vec![good],
+            vec![empty_tag],
             NOW,
         );
     }

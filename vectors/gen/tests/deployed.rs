@@ -146,6 +146,56 @@ const NOT_ACCEPTED: &[(&str, &str, &str)] = &[
         "rejected: room not found",
     ),
     ("resolution", "no events at all", "rejected: room not found"),
+    (
+        "events",
+        "writer: room mask with no position",
+        "not recorded: the app's writers build masks from chosen slots and never take one given",
+    ),
+    (
+        "events",
+        "writer: room mask whose first and last positions are clear",
+        "not recorded: the app's writers build masks from chosen slots and never take one given",
+    ),
+    (
+        "events",
+        "writer: response mask with no position",
+        "not recorded: the app's writers build masks from chosen slots and never take one given",
+    ),
+    (
+        "payloads",
+        "writer: room mask with no position",
+        "not recorded: the app's writers build masks from chosen slots and never take one given",
+    ),
+    (
+        "payloads",
+        "writer: room mask whose first position is clear",
+        "not recorded: the app's writers build masks from chosen slots and never take one given",
+    ),
+    (
+        "payloads",
+        "writer: room mask of 65536 positions: the mask limit is checked before the payload size",
+        "not recorded: the app's writers build masks from chosen slots and never take one given",
+    ),
+    (
+        "payloads",
+        "writer: room mask of one clear position",
+        "not recorded: the app's writers build masks from chosen slots and never take one given",
+    ),
+    (
+        "payloads",
+        "writer: response mask with no position",
+        "not recorded: the app's writers build masks from chosen slots and never take one given",
+    ),
+    (
+        "payloads",
+        "writer: response mask of 65536 positions",
+        "not recorded: the app's writers build masks from chosen slots and never take one given",
+    ),
+    (
+        "events",
+        "two faults, kind 30030 and an id that no longer matches: event-kind (step 2 before step 3)",
+        "rejected: the app asks relays for kind 30078 only",
+    ),
 ];
 
 #[test]

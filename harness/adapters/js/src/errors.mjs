@@ -10,6 +10,7 @@ export const CODES = new Set([
   "mask-encoding", "mask-length", "mask-trailing-bits", "mask-too-large", "mask-untrimmed", "mask-off-grid",
   "grid-zone", "grid-date", "grid-time", "grid-empty",
   "event-json", "event-id", "event-sig", "event-kind", "event-tag", "event-author", "event-expired",
+  "event-created-at",
   "room-not-found", "relay-unavailable", "publish-failed",
   "book-room", "book-nonce", "book-request", "book-too-many", "book-past", "book-stale", "book-full",
   "book-receipt", "book-spent", "book-hold", "book-withdrawn",

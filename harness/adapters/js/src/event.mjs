@@ -134,7 +134,13 @@ export async function buildRoomEvent(input) {
   const plaintext = writeRoom(ctx.profile, { title: input.title, start: input.start, mask: input.mask, roomId: ctx.link.roomId, author: pubkey });
   const content = encrypt(ctx.keys.kEnc, plaintext, hexToBytes(input.nonce));
   const tags = [["d", ctx.dTag], ["t", "openslots"]];
-  if (ctx.profile === "v2") tags.push(["expiration", String(input.start + input.mask.length * 1800 + EXPIRY_MARGIN)]);
+  if (ctx.profile === "v2") {
+    // OS-EXPIRY-4, exactly (the sum can pass 2^53); a horizon before 1970
+    // has no expiration a writer can write (payload-field).
+    const horizon = BigInt(input.start) + BigInt(input.mask.length) * 1800n;
+    if (horizon < 0n) fail("payload-field", "the room's horizon is before 1970: no expiration can be written (OS-EXPIRY-4)");
+    tags.push(["expiration", String(horizon + BigInt(EXPIRY_MARGIN))]);
+  }
   return { event: sign({ created_at: input.createdAt, kind: KIND, tags, content }, input.secretKey, input.auxRand) };
 }
 
@@ -151,7 +157,15 @@ export async function buildResponseEvent(input) {
   return { event: sign({ created_at: input.createdAt, kind: KIND, tags, content }, input.secretKey, input.auxRand) };
 }
 
-/** OS-EVENT-9: created_at = max(now, previous + 1). */
+/**
+ * OS-EVENT-9: created_at = max(now, previous + 1), at most 2^53-1
+ * (OS-EVENT-13); past it no later version exists (event-created-at). Both
+ * inputs are at most 2^53-1, so previous + 1 is exact in a double.
+ */
 export function nextCreatedAt(now, previous) {
-  return previous === undefined || previous === null ? now : Math.max(now, previous + 1);
+  // A BigInt is an integer read exactly beyond 2^53-1: no created_at there.
+  if (typeof now === "bigint" || typeof previous === "bigint") fail("event-created-at", "a time beyond 2^53-1 (OS-EVENT-9)");
+  const next = previous === undefined || previous === null ? now : Math.max(now, previous + 1);
+  if (next > MAX_SAFE) fail("event-created-at", `no created_at after ${previous} fits in 0..2^53-1 (OS-EVENT-9)`);
+  return next;
 }

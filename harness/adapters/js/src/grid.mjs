@@ -5,6 +5,9 @@
 
 import { fail } from "./errors.mjs";
 
+/** A value for a message; a BigInt (an integer read exactly) is written as digits. */
+const quote = (x) => (typeof x === "bigint" ? String(x) : JSON.stringify(x));
+
 const SLOT = 1800;
 const DAY = 86400;
 
@@ -19,7 +22,7 @@ function parseZone(z) {
     return { fixed: true, offsetAt: () => off };
   }
   // Offsets in other spellings, and anything that is not a zone name, fail.
-  if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(z)) fail("grid-zone", `${JSON.stringify(z)} is neither an IANA name nor +HH:MM (OS-GRID-2)`);
+  if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(z)) fail("grid-zone", `${quote(z)} is neither an IANA name nor +HH:MM (OS-GRID-2)`);
   let fmt;
   try {
     fmt = new Intl.DateTimeFormat("en-US", {
@@ -27,7 +30,7 @@ function parseZone(z) {
       year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric",
     });
   } catch {
-    fail("grid-zone", `${JSON.stringify(z)} is not a time zone of the IANA database (OS-GRID-2)`);
+    fail("grid-zone", `${quote(z)} is not a time zone of the IANA database (OS-GRID-2)`);
   }
   const cache = new Map();
   return {
@@ -62,13 +65,13 @@ function offsetFromParts(fmt, t) {
 
 function parseTime(s) {
   const m = typeof s === "string" && /^([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?$/.exec(s);
-  if (!m || +m[1] > 23 || +m[2] > 59 || (m[3] !== undefined && +m[3] > 59)) fail("grid-time", `${JSON.stringify(s)} is not HH:MM or HH:MM:SS (OS-GRID-2)`);
+  if (!m || +m[1] > 23 || +m[2] > 59 || (m[3] !== undefined && +m[3] > 59)) fail("grid-time", `${quote(s)} is not HH:MM or HH:MM:SS (OS-GRID-2)`);
   return +m[1] * 3600 + +m[2] * 60 + (m[3] === undefined ? 0 : +m[3]);
 }
 
 function parseDate(s) {
   const m = typeof s === "string" && /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/.exec(s);
-  if (!m) fail("grid-date", `${JSON.stringify(s)} is not YYYY-MM-DD (OS-GRID-2)`);
+  if (!m) fail("grid-date", `${quote(s)} is not YYYY-MM-DD (OS-GRID-2)`);
   const [y, mo, d] = [+m[1], +m[2], +m[3]];
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
   const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];

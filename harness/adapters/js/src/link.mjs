@@ -6,7 +6,6 @@ import { fail } from "./errors.mjs";
 import { hexToBytes } from "./bytes.mjs";
 
 const UUID_LOWER = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const UUID_ANY_CASE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /** Number of Unicode scalar values (spec §4.3 counts lengths in characters). */
 function chars(s) {
@@ -62,15 +61,16 @@ export function parseLink(link) {
     if (versioned[1] !== "2") fail("link-version", `the fragment names version ${versioned[1]} (OS-LINK-7)`);
     profile = "v2";
   }
-  // 6. room id (OS-LINK-2); v1 accepts upper-case digits and hashes them as written
-  if (!UUID_LOWER.test(roomId)) {
-    if (!(profile === "v1" && UUID_ANY_CASE.test(roomId))) fail("link-room-id", "the room id is not a canonical lower-case UUID (OS-LINK-2)");
-  }
+  // 6. room id (OS-LINK-2). An upper-case v1 room id is acceptable either
+  // way; this reader takes the rejecting side, as the reference does, so
+  // that a link with a second fault gets the same code (OS-LINK-10).
+  if (!UUID_LOWER.test(roomId)) fail("link-room-id", "the room id is not a canonical lower-case UUID (OS-LINK-2)");
   if (profile === "v1") {
-    // 7. v1 key (OS-LINK-3, OS-LINK-4); upper case is read as the same key
+    // 7. v1 key (OS-LINK-3, OS-LINK-4); upper case is acceptable either way,
+    // and this reader rejects it, as the reference does
     if (chars(F) !== 64) fail("link-key-length", `the room key has ${chars(F)} characters, not 64 (OS-LINK-3)`);
-    if (!/^[0-9a-fA-F]{64}$/.test(F)) fail("link-key-encoding", "the room key is not hexadecimal (OS-LINK-4)");
-    const roomKey = F.toLowerCase();
+    if (!/^[0-9a-f]{64}$/.test(F)) fail("link-key-encoding", "the room key is not lower-case hexadecimal (OS-LINK-4)");
+    const roomKey = F;
     return { profile, origin, roomId, roomKey, roomKeyBytes: hexToBytes(roomKey) };
   }
   // 8. v2 fragment (OS-LINK-5, OS-LINK-6)

@@ -25,6 +25,12 @@ export function encodeV1(mask) {
 
 /** §10.3 steps 1-4 for a v2 mask object (OS-MASK-5, OS-MASK-6). */
 export function decodeV2(n, b) {
+  // An integer beyond 2^53-1 in magnitude arrives as a BigInt: step 1 still
+  // applies to it (OS-MASK-6).
+  if (typeof n === "bigint") {
+    if (n < 1n) fail("mask-length", `n = ${n} < 1 (OS-MASK-6)`);
+    fail("mask-too-large", `n = ${n} > ${V2_MAX} (OS-MASK-6)`);
+  }
   if (!Number.isSafeInteger(n)) fail("mask-length", "n is not an integer");
   if (n < 1) fail("mask-length", `n = ${n} < 1 (OS-MASK-6)`);
   if (n > V2_MAX) fail("mask-too-large", `n = ${n} > ${V2_MAX} (OS-MASK-6)`);
@@ -45,6 +51,19 @@ export function encodeV2(mask) {
   const bytes = new Uint8Array(Math.ceil(mask.length / 8));
   for (let i = 0; i < mask.length; i++) if (mask[i] === "1") bytes[i >> 3] |= 0x80 >> (i & 7);
   return { n: mask.length, b: encodeBase64(bytes) };
+}
+
+/**
+ * OS-MASK-12: a writer checks the mask it is given (a 0/1 string) before
+ * anything else, in the order of §10.3 (OS-MASK-13): no position, the
+ * profile's limit, then (a room mask) the trim check.
+ */
+export function checkWritable(profile, role, mask) {
+  if (mask.length === 0) fail("mask-length", "a mask with no position (OS-MASK-12)");
+  const limit = profile === "v2" ? V2_MAX : V1_MAX;
+  if (mask.length > limit) fail("mask-too-large", `a mask of ${mask.length} positions; at most ${limit} (OS-MASK-12)`);
+  if (role === "room") checkTrimmed(mask);
+  return mask;
 }
 
 /** OS-MASK-2: a room mask starts and ends with an offered slot. */
@@ -77,7 +96,7 @@ export function validateResponseV1(room, response) {
 
 /** §10.2: {start, mask} from slot instants (OS-MASK-4). */
 export function roomFromSlots(profile, slots) {
-  if (!Array.isArray(slots) || slots.some((t) => typeof t !== "number" || !Number.isInteger(t))) fail("mask-encoding", "slots must be integers");
+  if (!Array.isArray(slots) || slots.some((t) => typeof t !== "bigint" && (typeof t !== "number" || !Number.isInteger(t)))) fail("mask-encoding", "slots must be integers");
   if (slots.length === 0) fail("mask-length", "no slots: an empty mask (OS-MASK-1)");
   const big = slots.map((t) => BigInt(t));
   const start = big.reduce((a, b) => (b < a ? b : a));
@@ -94,7 +113,8 @@ export function roomFromSlots(profile, slots) {
   for (const i of idx) arr[Number(i)] = 1;
   let mask = "";
   for (const v of arr) mask += v ? "1" : "0";
-  return { start: Number(start), mask };
+  // A start beyond 2^53-1 in magnitude stays a BigInt, written exactly.
+  return { start: Number.isSafeInteger(Number(start)) ? Number(start) : start, mask };
 }
 
 /** The offset k in positions of a response start against the room start (OS-MASK-7). */
@@ -135,7 +155,7 @@ export function aggregate(room, responses) {
 export function chooseResponse(room, roomStart, chosen) {
   const out = new Uint8Array(room.length);
   for (const t of chosen) {
-    if (typeof t !== "number" || !Number.isInteger(t)) fail("mask-off-grid", "a chosen slot is not an integer");
+    if (typeof t !== "bigint" && (typeof t !== "number" || !Number.isInteger(t))) fail("mask-off-grid", "a chosen slot is not an integer");
     const off = BigInt(t) - BigInt(roomStart);
     const j = off / 1800n;
     if (off % 1800n !== 0n || off < 0n || j >= BigInt(room.length) || room[Number(j)] !== "1") {

@@ -36,6 +36,12 @@ function maskString(v, code = "mask-encoding") {
   return v;
 }
 
+/** A u64 (a time or an expiration): a non-negative integer Number, or a BigInt read exactly beyond 2^53-1. */
+function uint(v, code, what) {
+  if (typeof v === "bigint" && v >= 0n && v < 1n << 64n) return v;
+  return integer(v, code, what);
+}
+
 function integer(v, code, what) {
   if (typeof v !== "number" || !Number.isInteger(v)) fail(code, `${what} is not an integer`);
   return v;
@@ -54,6 +60,17 @@ function bytesN(v, n, what) {
   return hexToBytes(v);
 }
 
+/** A writer's members: the title or name is a string; in v2 roomId and author are required strings (adapter protocol §4). */
+function writerInput(input, profile, textMember) {
+  text(input[textMember], textMember);
+  if (p12(profile) === "v2") {
+    text(input.roomId, "roomId");
+    text(input.author, "author");
+    if (textMember === "name" && input.start === undefined) badRequest("start is required in v2");
+  }
+  return input;
+}
+
 function text(v, what) {
   if (typeof v !== "string") badRequest(`${what} is not a string`);
   return v;
@@ -61,6 +78,7 @@ function text(v, what) {
 
 /** A non-negative integer of the input as BigInt (inputs stay within 2^53 - 1). */
 function big(v, what) {
+  if (typeof v === "bigint" && v >= 0n && v < 1n << 64n) return v;
   if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) badRequest(`${what} is not a non-negative integer`);
   return BigInt(v);
 }
@@ -114,8 +132,8 @@ export const OPERATIONS = {
   },
   decrypt: async (input) => ({ plaintext: await decrypt(hex32(input.conversationKey, "cipher-mac", "conversationKey"), input.payload) }),
   // payloads (§8)
-  write_room: (input, profile) => ({ plaintext: writeRoom(p12(profile), { ...input, mask: maskString(input.mask), start: integer(input.start, "payload-field", "start") }) }),
-  write_response: (input, profile) => ({ plaintext: writeResponse(p12(profile), { ...input, mask: maskString(input.mask) }) }),
+  write_room: (input, profile) => ({ plaintext: writeRoom(p12(profile), { ...writerInput(input, profile, "title"), mask: maskString(input.mask) }) }),
+  write_response: (input, profile) => ({ plaintext: writeResponse(p12(profile), { ...writerInput(input, profile, "name"), mask: maskString(input.mask) }) }),
   read_room: (input, profile) => readPayload(p12(profile), "room", str(input.plaintext), { roomId: input.roomId, author: input.author }),
   read_response: (input, profile) => readPayload(p12(profile), "response", str(input.plaintext), { roomId: input.roomId, author: input.author }),
   // grid (§9)
@@ -139,14 +157,14 @@ export const OPERATIONS = {
   },
   choose_response: (input) => {
     if (!Array.isArray(input.chosen)) fail("mask-off-grid", "chosen is not a list");
-    return { mask: mask.chooseResponse(maskString(input.room), integer(input.roomStart, "mask-off-grid", "roomStart"), input.chosen) };
+    return { mask: mask.chooseResponse(maskString(input.room), time(input.roomStart, "mask-off-grid", "roomStart"), input.chosen) };
   },
   // events (§11)
   build_room_event: (input, profile) => {
     p12(profile);
     checkBuildInput(input);
     str(input.title, "payload-field");
-    integer(input.start, "payload-field", "start");
+    // The start is checked by the writer, after the mask (§8.2, OS-PAYLOAD-12).
     return buildRoomEvent(input);
   },
   build_response_event: (input, profile) => {
@@ -155,28 +173,27 @@ export const OPERATIONS = {
     str(input.name, "payload-field");
     if (profile === "v1") hex32(input.roomEventId, "event-tag", "roomEventId");
     else {
-      integer(input.start, "payload-field", "start");
-      integer(input.expiration, "event-tag", "expiration");
+      uint(input.expiration, "event-tag", "expiration");
     }
     return buildResponseEvent(input);
   },
   read_room_event: async (input, profile) => {
     p12(profile);
     const ctx = await roomContext(input.link);
-    const r = await readEvent(input.event, "room", ctx, integer(input.now, "event-expired", "now"));
+    const r = await readEvent(input.event, "room", ctx, uint(input.now, "event-expired", "now"));
     return { title: r.title, start: r.start, mask: r.mask };
   },
   parse_event: (input) => ({ id: parseEventJson(str(input.eventJson, "event-json")).id }),
-  next_created_at: (input) => ({ createdAt: nextCreatedAt(integer(input.now, "event-json", "now"), input.previous) }),
+  next_created_at: (input) => ({ createdAt: nextCreatedAt(typeof input.now === "bigint" ? input.now : integer(input.now, "event-json", "now"), input.previous) }),
   // expiry (§12)
   get_expiration: (input) => {
     if (!Array.isArray(input.tags)) fail("event-json", "tags is not a list");
-    return getExpiration(input.tags, integer(input.now, "event-json", "now"));
+    return getExpiration(input.tags, uint(input.now, "event-json", "now"));
   },
   // lww and resolution (§13, §14)
   resolve: (input, profile) => {
     p12(profile);
-    integer(input.now, "event-expired", "now");
+    uint(input.now, "event-expired", "now");
     return resolve(input);
   },
   // bookings (spec §19.1; adapter protocol §10)
@@ -257,6 +274,11 @@ function checkBuildInput(input) {
   maskString(input.mask);
 }
 
+/** A time that may arrive as a BigInt (an integer beyond 2^53-1, read exactly). */
+function time(v, code, what) {
+  return typeof v === "bigint" ? v : integer(v, code, what);
+}
+
 function list(v, what) {
   if (!Array.isArray(v)) badRequest(`${what} is not a list`);
   return v;
@@ -296,8 +318,9 @@ function bookingInput(input) {
     offered: each(input.offered, "offered", isInt),
     cap: input.cap,
     max: input.max,
-    previous: manifestInput(input.previous),
-    holds: each(input.holds, "holds", holdOk),
+    // No previous manifest: the first run, nothing booked yet.
+    previous: manifestInput(input.previous ?? { booked: [], held: [], refused: [], spent: [] }),
+    holds: each(input.holds ?? [], "holds", holdOk),
     requests: each(input.requests, "requests", requestOk),
   };
 }

@@ -5,7 +5,7 @@
 import { fail } from "./errors.mjs";
 import { utf8 } from "./bytes.mjs";
 import { parseJson, JsonNumber } from "./json.mjs";
-import { decodeV1, decodeV2, encodeV2, checkTrimmed } from "./mask.mjs";
+import { decodeV1, decodeV2, encodeV2, checkTrimmed, checkWritable } from "./mask.mjs";
 
 const TITLE_MAX = 512;
 const NAME_MAX = 128;
@@ -16,13 +16,24 @@ function checkSize(text) {
   return text;
 }
 
+/** §8.2 "Writing", step 2: the start is an integer in -(2^53-1)..=2^53-1 (OS-PAYLOAD-4). */
+function checkStart(start) {
+  if (typeof start !== "number" || !Number.isSafeInteger(start)) fail("payload-field", "start is not an integer in -(2^53-1)..2^53-1 (OS-PAYLOAD-4)");
+}
+
 function checkV2Lengths({ title, name }) {
   if (title !== undefined && utf8(title).length > TITLE_MAX) fail("payload-too-large", `title of ${utf8(title).length} bytes; at most ${TITLE_MAX} (OS-PAYLOAD-9)`);
   if (name !== undefined && utf8(name).length > NAME_MAX) fail("payload-too-large", `name of ${utf8(name).length} bytes; at most ${NAME_MAX} (OS-PAYLOAD-9)`);
 }
 
-/** The room payload of a profile (OS-PAYLOAD-2, OS-PAYLOAD-5). */
+/**
+ * The room payload of a profile (OS-PAYLOAD-2, OS-PAYLOAD-5), by the steps
+ * of §8.2 "Writing" in order (OS-PAYLOAD-12): the mask first (OS-MASK-12),
+ * then the title's length, then the size.
+ */
 export function writeRoom(profile, { title, start, mask, roomId, author }) {
+  checkWritable(profile, "room", mask);
+  checkStart(start);
   if (profile === "v2") {
     checkV2Lengths({ title });
     return checkSize(JSON.stringify({ v: 2, role: "room", room: roomId, author, title, start, mask: encodeV2(mask) }));
@@ -30,9 +41,11 @@ export function writeRoom(profile, { title, start, mask, roomId, author }) {
   return checkSize(JSON.stringify({ t: title, s: start, o: mask }));
 }
 
-/** The response payload of a profile (OS-PAYLOAD-3, OS-PAYLOAD-6). */
+/** The response payload of a profile (OS-PAYLOAD-3, OS-PAYLOAD-6), mask first (OS-MASK-12). */
 export function writeResponse(profile, { name, start, mask, roomId, author }) {
+  checkWritable(profile, "response", mask);
   if (profile === "v2") {
+    checkStart(start);
     checkV2Lengths({ name });
     return checkSize(JSON.stringify({ v: 2, role: "response", room: roomId, author, name, start, mask: encodeV2(mask) }));
   }
@@ -49,7 +62,7 @@ const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v)
  * Returns {title|name, start?, mask} with mask as a 0/1 string.
  */
 export function readPayload(profile, role, plaintext, ctx = {}) {
-  // 1. JSON object; v2 rejects repeated member names
+  // 1. JSON object; a repeated member name is payload-json in both profiles
   let parsed;
   try {
     parsed = parseJson(plaintext);
@@ -58,7 +71,7 @@ export function readPayload(profile, role, plaintext, ctx = {}) {
   }
   const o = parsed.value;
   if (!isObject(o)) fail("payload-json", "the JSON value is not an object (OS-PAYLOAD-1)");
-  if (profile === "v2" && parsed.duplicates) fail("payload-json", "a member name occurs twice (OS-PAYLOAD-1)");
+  if (parsed.duplicates) fail("payload-json", "a member name occurs twice (OS-PAYLOAD-1)");
   if (profile === "v2") {
     // 2. version
     if (!isInteger(o.v)) fail("payload-field", "v is missing or not an integer (OS-PAYLOAD-4)");

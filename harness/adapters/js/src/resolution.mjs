@@ -12,7 +12,6 @@ function newer(a, b) {
 }
 
 const hasTag = (e, name, value) => Array.isArray(e?.tags) && e.tags.some((t) => Array.isArray(t) && t[0] === name && t[1] === value);
-const idOf = (e) => (typeof e?.id === "string" ? e.id : "");
 
 /**
  * The rejected list of §14.2 (the paragraph after the steps): it names event
@@ -44,7 +43,7 @@ export async function resolveDetailed({ link, now, events }) {
   const seen = new Set();
   const unique = [];
   for (const e of Array.isArray(events) ? events : []) {
-    const key = JSON.stringify([e?.id, e?.pubkey, e?.created_at, e?.kind, e?.tags, e?.content, e?.sig]);
+    const key = JSON.stringify([e?.id, e?.pubkey, e?.created_at, e?.kind, e?.tags, e?.content, e?.sig], (_, v) => (typeof v === "bigint" ? `${v}n` : v));
     if (!seen.has(key)) {
       seen.add(key);
       unique.push(e);
@@ -60,7 +59,8 @@ export async function resolveDetailed({ link, now, events }) {
       return payload;
     } catch (err) {
       if (!(err instanceof OsError)) throw err;
-      rejected.push({ id: idOf(e), error: err.code });
+      // §14.2: listed under its id member when that is a string
+      if (typeof e?.id === "string") rejected.push({ id: e.id, error: err.code });
       return null;
     }
   };

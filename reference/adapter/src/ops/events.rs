@@ -9,7 +9,7 @@ use openslots::payload::{ResponsePayload, RoomPayload};
 use openslots_vectors::{EventExpected, EventInput, WireEvent};
 use serde_json::Value;
 
-use super::{bits, hex32, input, need, output, to_bits};
+use super::{bits, hex32, input, need, output, profile, to_bits};
 use crate::{OpError, OpResult};
 
 /// An event as the wire carries it.
@@ -71,7 +71,7 @@ pub fn build_room_event(_p: &str, v: &Value) -> OpResult {
 }
 
 /// Builds and signs a response event.
-pub fn build_response_event(_p: &str, v: &Value) -> OpResult {
+pub fn build_response_event(p: &str, v: &Value) -> OpResult {
     let i: EventInput = input(v)?;
     let c = context(&need(i.link, "link")?)?;
     let payload = ResponsePayload {
@@ -79,16 +79,24 @@ pub fn build_response_event(_p: &str, v: &Value) -> OpResult {
         start: i.start,
         mask: bits(&need(i.mask, "mask")?, "mask")?,
     };
-    // v1 names the room event; v2 names the room address and does not use it.
-    let room_event_id = match i.room_event_id {
-        Some(id) => EventId::from_byte_array(hex32(&id, "roomEventId")?),
-        None => EventId::from_byte_array([0; 32]),
+    // v1 names the room event (required); v2 names the room address and
+    // does not use it.
+    let room_event_id = match (profile(p)?, i.room_event_id) {
+        (_, Some(id)) => EventId::from_byte_array(hex32(&id, "roomEventId")?),
+        (openslots::Profile::V1, None) => {
+            return Err(OpError::BadRequest("roomEventId is required in v1".into()));
+        }
+        (openslots::Profile::V2, None) => EventId::from_byte_array([0; 32]),
     };
     built(c.build_response_event(
         &keys(&need(i.secret_key, "secretKey")?)?,
         &payload,
         &room_event_id,
-        i.expiration.unwrap_or(0),
+        match profile(p)? {
+            // v2 writes the room's expiration (OS-EXPIRY-4): required.
+            openslots::Profile::V2 => need(i.expiration, "expiration")?,
+            openslots::Profile::V1 => i.expiration.unwrap_or(0),
+        },
         need(i.created_at, "createdAt")?,
         &hex32(&need(i.nonce, "nonce")?, "nonce")?,
         &hex32(&need(i.aux_rand, "auxRand")?, "auxRand")?,
@@ -125,11 +133,10 @@ pub fn parse_event(_p: &str, v: &Value) -> OpResult {
 /// The `created_at` of the next version after `previous`, at `now`.
 pub fn next_created_at(_p: &str, v: &Value) -> OpResult {
     let i: EventInput = input(v)?;
+    let at = openslots::event::next_created_at(need(i.now, "now")?, i.previous)
+        .map_err(|e| OpError::spec(&e))?;
     output(&EventExpected {
-        created_at: Some(openslots::event::next_created_at(
-            need(i.now, "now")?,
-            i.previous,
-        )),
+        created_at: Some(at),
         ..Default::default()
     })
 }

@@ -57,11 +57,13 @@ pub fn encode_v2(_p: &str, v: &Value) -> OpResult {
     })
 }
 
-/// Checks a room mask; gives it back when valid.
-pub fn validate_room(_p: &str, v: &Value) -> OpResult {
+/// Checks a room mask by §10.3's room steps in the request's profile
+/// (OS-MASK-13: no position, the limit, then the trim check); gives it back
+/// when valid.
+pub fn validate_room(p: &str, v: &Value) -> OpResult {
     let i: MaskInput = input(v)?;
     let m = bits(&need(i.mask, "mask")?, "mask")?;
-    mask::validate_room(&m).map_err(|e| OpError::spec(&e))?;
+    mask::check_room(&m, profile(p)?).map_err(|e| OpError::spec(&e))?;
     mask_out(&m)
 }
 
@@ -70,6 +72,9 @@ pub fn validate_response_v1(_p: &str, v: &Value) -> OpResult {
     let i: MaskInput = input(v)?;
     let room = bits(&need(i.room, "room")?, "room")?;
     let resp = bits(&need(i.response, "response")?, "response")?;
+    // §10.3, response mask v1: steps 1 and 2 (no position, the limit), then
+    // the length against the room (OS-MASK-3).
+    mask::check_response(&resp, openslots::Profile::V1).map_err(|e| OpError::spec(&e))?;
     mask::validate_response_v1(&room, &resp).map_err(|e| OpError::spec(&e))?;
     mask_out(&resp)
 }

@@ -1,6 +1,7 @@
 //! `payloads` suite: `write_room`, `write_response`, `read_room`,
 //! `read_response` (spec §8).
 
+use openslots::Profile;
 use openslots::payload::{Binding, ResponsePayload, RoomPayload};
 use openslots_vectors::{PayloadExpected, PayloadInput};
 use serde_json::Value;
@@ -16,6 +17,19 @@ fn plaintext(r: Result<String, openslots::payload::PayloadError>) -> OpResult {
     })
 }
 
+/// The v2 binding a writer puts in the payload: `roomId` and `author` are
+/// required in v2 (adapter protocol §4), unused in v1.
+fn writer_binding(
+    p: Profile,
+    room_id: Option<String>,
+    author: Option<String>,
+) -> Result<(String, String), OpError> {
+    match p {
+        Profile::V1 => Ok((room_id.unwrap_or_default(), author.unwrap_or_default())),
+        Profile::V2 => Ok((need(room_id, "roomId")?, need(author, "author")?)),
+    }
+}
+
 /// A room payload's plaintext.
 pub fn write_room(p: &str, v: &Value) -> OpResult {
     let i: PayloadInput = input(v)?;
@@ -25,7 +39,7 @@ pub fn write_room(p: &str, v: &Value) -> OpResult {
         start: need(i.start, "start")?,
         mask: bits(&need(i.mask, "mask")?, "mask")?,
     };
-    let (room_id, author) = (i.room_id.unwrap_or_default(), i.author.unwrap_or_default());
+    let (room_id, author) = writer_binding(p, i.room_id, i.author)?;
     plaintext(payload.to_json(
         p,
         &Binding {
@@ -41,10 +55,14 @@ pub fn write_response(p: &str, v: &Value) -> OpResult {
     let p = profile(p)?;
     let payload = ResponsePayload {
         name: need(i.name, "name")?,
-        start: i.start,
+        // v2 requires the response's own start (adapter protocol §4).
+        start: match p {
+            Profile::V1 => i.start,
+            Profile::V2 => Some(need(i.start, "start")?),
+        },
         mask: bits(&need(i.mask, "mask")?, "mask")?,
     };
-    let (room_id, author) = (i.room_id.unwrap_or_default(), i.author.unwrap_or_default());
+    let (room_id, author) = writer_binding(p, i.room_id, i.author)?;
     plaintext(payload.to_json(
         p,
         &Binding {
