@@ -76,7 +76,7 @@ fn codec(c: &mut Criterion<Clock>) {
         group.bench_with_input(BenchmarkId::new("validate/reference", n), &room, |bn, m| {
             bn.iter(|| {
                 (
-                    mask::validate_room(black_box(m)),
+                    mask::validate_room(black_box(m), openslots::Profile::V1),
                     mask::validate_response_v1(black_box(m), black_box(&resp)),
                 )
             })

@@ -19,7 +19,8 @@
 //! - `lww::resolve` equals a naive last-write-wins written here (per address
 //!   the valid event with the greatest `created_at`, lowest id on a tie;
 //!   every other valid id superseded; ids without any valid copy rejected
-//!   with their least failure) (OS-LWW-1, OS-LWW-2);
+//!   with their least failure; an expired version that outranks an
+//!   address's winner ends it) (OS-LWW-1, OS-LWW-2, OS-LWW-7);
 //! - `resolution::resolve` picks the room and the participants that a naive
 //!   resolution built on `open_room` and `open_response` picks (OS-RES-2,
 //!   OS-RES-3, OS-LWW-4, OS-LWW-5), and its counts are the number of
@@ -394,6 +395,7 @@ fn naive_lww(events: &[Event], now: u64) -> Flat {
     let mut winners: BTreeMap<Address, &Event> = BTreeMap::new();
     let mut valid_ids = BTreeSet::new();
     let mut failures: BTreeMap<EventId, Failure> = BTreeMap::new();
+    let mut expired: BTreeMap<Address, &Event> = BTreeMap::new();
     for &e in &set {
         match validate(e, now) {
             Ok(_) => {
@@ -404,9 +406,21 @@ fn naive_lww(events: &[Event], now: u64) -> Flat {
                 }
             }
             Err(f) => {
+                if f.code == openslots::ErrorCode::EventExpired {
+                    let t = expired.entry(Address::of(e)).or_insert(e);
+                    if lww_key(e) > lww_key(t) {
+                        *t = e;
+                    }
+                }
                 let old = failures.entry(e.id).or_insert(f);
                 *old = (*old).min(f);
             }
+        }
+    }
+    // OS-LWW-7: an expired version that outranks the winner ends it.
+    for (a, t) in &expired {
+        if winners.get(a).is_some_and(|w| lww_key(t) > lww_key(w)) {
+            winners.remove(a);
         }
     }
     let winning: BTreeSet<EventId> = winners.values().map(|e| e.id).collect();
@@ -456,21 +470,48 @@ fn naive_resolution(
     now: u64,
 ) -> Option<(EventId, Vec<Participant>)> {
     let set = distinct(events);
-    let room = set
+    let candidates: Vec<&Event> = set
         .iter()
+        .copied()
         .filter(|e| ctx.is_room_candidate(e))
+        .collect();
+    let room = candidates
+        .iter()
         .filter_map(|e| ctx.open_room(e, now).ok().map(|p| (*e, p)))
         .max_by_key(|(e, _)| lww_key(e))?;
+    // OS-LWW-7: an expired room version that outranks it ends the room.
+    let newest_expired = candidates
+        .iter()
+        .filter(|e| {
+            ctx.open_room(e, now)
+                .is_err_and(|f| f.code == openslots::ErrorCode::EventExpired)
+        })
+        .map(|e| lww_key(e))
+        .max();
+    if newest_expired.is_some_and(|k| k > lww_key(room.0)) {
+        return None;
+    }
     let room_ref = RoomRef {
         event_id: room.0.id,
         payload: &room.1,
     };
     let mut per_author: BTreeMap<[u8; 32], (&Event, Vec<i64>, String)> = BTreeMap::new();
+    let mut expired: BTreeMap<[u8; 32], &Event> = BTreeMap::new();
     for &e in &set {
         if ctx.is_room_candidate(e) || !ctx.is_response_candidate(e, &room.0.id) {
             continue;
         }
-        if let Ok(opened) = ctx.open_response(e, &room_ref, now) {
+        let opened = ctx.open_response(e, &room_ref, now);
+        if opened
+            .as_ref()
+            .is_err_and(|f| f.code == openslots::ErrorCode::EventExpired)
+        {
+            let t = expired.entry(*e.pubkey.as_bytes()).or_insert(e);
+            if lww_key(e) > lww_key(t) {
+                *t = e;
+            }
+        }
+        if let Ok(opened) = opened {
             let slots = mask::slots_of(room.1.start, &opened.mask);
             let entry = per_author.entry(*e.pubkey.as_bytes()).or_insert((
                 e,
@@ -482,6 +523,8 @@ fn naive_resolution(
             }
         }
     }
+    // OS-LWW-7: an author's newer expired response ends the older ones.
+    per_author.retain(|a, (w, _, _)| expired.get(a).is_none_or(|t| lww_key(t) < lww_key(w)));
     let participants = per_author
         .into_values()
         .map(|(e, slots, name)| (e.id, name, slots))

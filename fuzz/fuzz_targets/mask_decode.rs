@@ -11,7 +11,8 @@
 //! - an accepted mask encodes back to exactly its input (one canonical form
 //!   per mask), and the bitset's invariants hold (word count, clear unused
 //!   bits, counts, first and last bit, `from_words`);
-//! - `validate_room` is OS-MASK-2 and `validate_response_v1` is OS-MASK-3;
+//! - `validate_room` is OS-MASK-2 in each profile and `validate_response_v1`
+//!   is OS-MASK-3;
 //! - a trimmed mask turned into slot instants and back
 //!   (`slots_of`, `room_mask_from_slots`) gives the same mask, in both
 //!   profiles (v2 only up to its limit of 35,136 slots).
@@ -46,9 +47,21 @@ fn check_bitset(m: &Mask, want: &[bool]) {
     assert_eq!(&Mask::from_words(m.len(), m.words().to_vec()), m);
     assert_eq!(&Mask::from_bools(want), m);
 
-    // OS-MASK-2 and OS-MASK-3.
-    let room = mask::validate_room(m);
-    assert_eq!(room.map_err(|e| fail(&e)), oracle::mask::trimmed(want));
+    // OS-MASK-2 (in both profiles: v1 also accepts an ending `10`) and
+    // OS-MASK-3.
+    for p in [Profile::V1, Profile::V2] {
+        let o = if p == Profile::V1 {
+            oracle::Profile::V1
+        } else {
+            oracle::Profile::V2
+        };
+        assert_eq!(
+            mask::validate_room(m, p).map_err(|e| fail(&e)),
+            oracle::mask::trimmed(o, want)
+        );
+    }
+    // Slots on the grid round-trip when the last position is set.
+    let room = mask::validate_room(m, Profile::V2);
     let v1_room = openslots_fuzz::ROOM.mask.clone();
     assert_eq!(
         mask::validate_response_v1(&v1_room, m).is_ok(),

@@ -17,7 +17,14 @@
 //! - `dedup-by-id`: keeps the first event received with each id and drops
 //!   later ones before checking any, as nostr-tools' relay pool (and so the
 //!   deployed app) does: a bad-signature copy that arrives first hides the
-//!   genuine event (OS-LWW-6).
+//!   genuine event (OS-LWW-6);
+//! - `resurrects`: drops an expired version before last-write-wins, so an
+//!   older version comes back once a newer one has expired (OS-LWW-7);
+//! - `strict-frames`: gives up on a relay that sends a text frame it cannot
+//!   read (not JSON, or not a well-formed event), as if the connection had
+//!   dropped: that relay's events are lost (OS-RES-8). Simulated on the
+//!   reference's query by discarding the answer of every relay that sent
+//!   such a frame.
 //!
 //! A last test shows that a client which publishes and then reports a
 //! failure is caught by the harness's "a failed operation publishes
@@ -47,6 +54,8 @@ enum Mistake {
     LenientLink,
     FloorsOffGrid,
     DedupById,
+    Resurrects,
+    StrictFrames,
 }
 
 impl Mistake {
@@ -59,6 +68,8 @@ impl Mistake {
             Self::LenientLink => "lenient-link",
             Self::FloorsOffGrid => "floors-off-grid",
             Self::DedupById => "dedup-by-id",
+            Self::Resurrects => "resurrects",
+            Self::StrictFrames => "strict-frames",
         }
     }
 }
@@ -85,6 +96,15 @@ fn pick<T>(mistake: Mistake, valid: Vec<(&Event, T)>) -> Option<(&Event, T)> {
         }
     }
     best
+}
+
+/// OS-LWW-7: whether an expired version outranks the chosen one (never, for
+/// the client that makes the `resurrects` mistake).
+fn ended(mistake: Mistake, expired: &[&Event], chosen: &Event) -> bool {
+    mistake != Mistake::Resurrects
+        && expired
+            .iter()
+            .any(|t| openslots_adapter::reference::lww::beats(t, chosen))
 }
 
 /// nostr-tools' relay pool: the first event received with an id is kept,
@@ -161,7 +181,15 @@ impl Naive {
         if let Some(a) = ctx.room_address() {
             filters.push(json!({"kinds": [ev::KIND], "#a": [a]}));
         }
-        let first = rt.block_on(net::query(&relays, &filters, timeout));
+        let mut first = rt.block_on(net::query(&relays, &filters, timeout));
+        if self.mistake == Mistake::StrictFrames {
+            for r in &mut first.relays {
+                if r.malformed > 0 {
+                    r.status = net::QueryStatus::Dropped;
+                    r.events.clear();
+                }
+            }
+        }
         if !first.any_relay_answered() {
             return Reply::Error {
                 code: "relay-unavailable".into(),
@@ -173,7 +201,10 @@ impl Naive {
             dedup_by_id(&mut events);
         }
         let mut rejected: BTreeMap<String, String> = BTreeMap::new();
-        let open = |events: &[Event], rejected: &mut BTreeMap<String, String>| {
+        let mut expired: Vec<Event> = Vec::new();
+        let open = |events: &[Event],
+                    rejected: &mut BTreeMap<String, String>,
+                    expired: &mut Vec<Event>| {
             let mut valid = Vec::new();
             for e in events.iter().filter(|e| ctx.is_room_candidate(e)) {
                 let c = if self.mistake == Mistake::AnyAuthor && ctx.link.host().is_some() {
@@ -187,14 +218,19 @@ impl Naive {
                 match c.open_room(e, now_eff) {
                     Ok(p) => valid.push((e.clone(), p)),
                     Err(f) => {
+                        if f.code.as_str() == "event-expired" {
+                            expired.push(e.clone());
+                        }
                         rejected.insert(e.id.to_hex(), f.code.as_str().to_owned());
                     }
                 }
             }
             valid
         };
-        let valid = open(&events, &mut rejected);
+        let valid = open(&events, &mut rejected, &mut expired);
+        let expired_rooms: Vec<&Event> = expired.iter().collect();
         let Some((room_event, _)) = pick(self.mistake, valid.iter().map(|(e, p)| (e, p)).collect())
+            .filter(|(e, _)| !ended(self.mistake, &expired_rooms, e))
         else {
             return Reply::Error {
                 code: "room-not-found".into(),
@@ -222,6 +258,7 @@ impl Naive {
         let mut valid_ids: std::collections::BTreeSet<String> =
             valid.iter().map(|(e, _)| e.id.to_hex()).collect();
         let mut by_author: BTreeMap<String, Vec<(&Event, mask::Mask, String)>> = BTreeMap::new();
+        let mut expired_by_author: BTreeMap<String, Vec<&Event>> = BTreeMap::new();
         let mut seen = std::collections::BTreeSet::new();
         for e in events
             .iter()
@@ -240,6 +277,12 @@ impl Naive {
                     ));
                 }
                 Err(f) => {
+                    if f.code.as_str() == "event-expired" {
+                        expired_by_author
+                            .entry(e.pubkey.to_hex())
+                            .or_default()
+                            .push(e);
+                    }
                     rejected.insert(e.id.to_hex(), f.code.as_str().to_owned());
                 }
             }
@@ -249,11 +292,15 @@ impl Naive {
         let mut participants = Vec::new();
         let mut counts = vec![0u32; slots.len()];
         for (pk, list) in by_author {
-            let (_, (m, name)) = pick(
+            let (chosen, (m, name)) = pick(
                 self.mistake,
                 list.into_iter().map(|(e, m, n)| (e, (m, n))).collect(),
             )
             .unwrap();
+            let tombs = expired_by_author.get(&pk).cloned().unwrap_or_default();
+            if ended(self.mistake, &tombs, chosen) {
+                continue;
+            }
             let available = mask::slots_of(room.start, &m);
             for (i, s) in slots.iter().enumerate() {
                 if available.contains(s) {
@@ -329,6 +376,8 @@ fn each_naive_client_fails_exactly_the_scenarios_aimed_at_its_mistake() {
         Mistake::LenientLink,
         Mistake::FloorsOffGrid,
         Mistake::DedupById,
+        Mistake::Resurrects,
+        Mistake::StrictFrames,
     ] {
         let mut client = Naive {
             mistake,

@@ -58,10 +58,13 @@ pub fn read_v2(n: i128, b: &str) -> Result<Vec<bool>, Fail> {
     Ok((0..n).map(bit).collect())
 }
 
-/// OS-MASK-2: the first and the last position of a room mask are set.
-pub fn trimmed(bits: &[bool]) -> Result<(), Fail> {
-    match (bits.first(), bits.last()) {
-        (Some(true), Some(true)) => Ok(()),
+/// OS-MASK-2: the first position of a room mask is set, and it ends in a
+/// set position, or in v1 also in a set position followed by one clear one
+/// (`…10`, the deployed app's mask for an off-grid last slot).
+pub fn trimmed(profile: Profile, bits: &[bool]) -> Result<(), Fail> {
+    match (profile, bits) {
+        (_, [true]) | (_, [true, .., true]) => Ok(()),
+        (Profile::V1, [true, false]) | (Profile::V1, [true, .., true, false]) => Ok(()),
         _ => Err(("mask-untrimmed", "OS-MASK-2")),
     }
 }
@@ -77,7 +80,7 @@ pub fn writable(profile: Profile, room: bool, bits: &[bool]) -> Result<(), Fail>
     if bits.len() > limit(profile) {
         return Err(("mask-too-large", "OS-MASK-12"));
     }
-    if room { trimmed(bits) } else { Ok(()) }
+    if room { trimmed(profile, bits) } else { Ok(()) }
 }
 
 /// The v1 text of bits (OS-MASK-1).
@@ -107,8 +110,9 @@ pub fn from_indices(n: usize, set: impl IntoIterator<Item = usize>) -> Vec<bool>
 }
 
 /// §10.2: the start and the room mask of a set of slot instants (any order,
-/// repeats ignored). v1 floors an offset off the grid; v2 refuses it with
-/// `mask-off-grid` (OS-MASK-4). No instant: `mask-length`.
+/// repeats ignored). v1 floors an offset off the grid and sizes the mask as
+/// ceil((last − start + 1800) / 1800); v2 refuses an offset off the grid
+/// with `mask-off-grid` (OS-MASK-4). No instant: `mask-length`.
 pub fn room_from_slots(profile: Profile, slots: &[i64]) -> Result<(i64, Vec<bool>), Fail> {
     let start = *slots.iter().min().ok_or(("mask-length", "OS-MASK-4"))?;
     let mut indices = Vec::with_capacity(slots.len());
@@ -120,11 +124,14 @@ pub fn room_from_slots(profile: Profile, slots: &[i64]) -> Result<(i64, Vec<bool
         }
         indices.push(offset / slot);
     }
-    let last = indices.iter().copied().max().unwrap_or(0);
-    if last >= limit(profile) as i128 {
+    let last_slot = slots.iter().copied().max().unwrap_or(start);
+    let span = i128::from(last_slot) - i128::from(start) + i128::from(SLOT_SECONDS);
+    // The number of positions: ceil(span / 1800) (span > 0).
+    let n = (span + i128::from(SLOT_SECONDS) - 1) / i128::from(SLOT_SECONDS);
+    if n > limit(profile) as i128 {
         return Err(("mask-too-large", "OS-MASK-4"));
     }
-    let n = last as usize + 1;
+    let n = n as usize;
     Ok((start, from_indices(n, indices.iter().map(|&i| i as usize))))
 }
 
@@ -251,13 +258,27 @@ mod tests {
             read_v2(49, "wAAAAAAAwA==").unwrap_err().0,
             "mask-trailing-bits"
         );
-        // Kathmandu: 85500 s is 47.5 slots: floored in v1, refused in v2.
+        // Kathmandu: 85500 s is 47.5 slots: floored in v1, refused in v2;
+        // v1's length is ceil((87300 + 1800) / 1800) = 50, ending in `110`.
         let slots = [504_847_800, 504_849_600, 504_933_300, 504_935_100];
         let (start, v1) = room_from_slots(Profile::V1, &slots).unwrap();
         assert_eq!(
             (start, encode_v1(&v1)),
-            (504_847_800, format!("11{}11", "0".repeat(45)))
+            (504_847_800, format!("11{}110", "0".repeat(45)))
         );
+        // §10.2's hand-worked cases (the deployed app's buildSlotMask).
+        for (slots, want) in [
+            (vec![0, 900], "10"),
+            (vec![0, 2700], "110"),
+            (vec![0, 3600], "101"),
+        ] {
+            let (_, bits) = room_from_slots(Profile::V1, &slots).unwrap();
+            assert_eq!(encode_v1(&bits), want);
+            assert!(trimmed(Profile::V1, &bits).is_ok());
+        }
+        assert!(trimmed(Profile::V2, &read_v1("110").unwrap()).is_err());
+        assert!(trimmed(Profile::V1, &read_v1("100").unwrap()).is_err());
+        assert!(trimmed(Profile::V1, &read_v1("0").unwrap()).is_err());
         assert_eq!(
             room_from_slots(Profile::V2, &slots).unwrap_err().0,
             "mask-off-grid"

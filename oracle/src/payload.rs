@@ -9,7 +9,7 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
-use crate::{Fail, mask};
+use crate::{Fail, Profile, mask};
 
 /// The v2 title limit in UTF-8 bytes (OS-PAYLOAD-9).
 pub const MAX_TITLE_V2: usize = 512;
@@ -173,7 +173,7 @@ pub fn read_v1(role: Role, text: &str) -> Result<PayloadRead, Fail> {
             let s = integer(obj.get("s")).ok_or(FIELD)?;
             let o = string(obj, "o").ok_or(FIELD)?;
             let bits = mask::read_v1(o)?;
-            mask::trimmed(&bits)?;
+            mask::trimmed(Profile::V1, &bits)?;
             Ok(PayloadRead {
                 text: t.to_owned(),
                 start: Some(s),
@@ -235,7 +235,7 @@ pub fn read_v2(role: Role, text: &str, room_id: &str, author: &str) -> Result<Pa
     // Step 6: the mask.
     let bits = mask::read_v2(i128::from(n), b)?;
     if role == Role::Room {
-        mask::trimmed(&bits)?;
+        mask::trimmed(Profile::V2, &bits)?;
     }
     Ok(PayloadRead {
         text: t.to_owned(),

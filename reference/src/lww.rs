@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use nostr::event::{Event, EventId};
 
-use crate::error::Failure;
+use crate::error::{ErrorCode, Failure};
 use crate::event;
 
 /// The NIP-01 address of an addressable event: kind, author, first `d` value.
@@ -108,6 +108,9 @@ pub(crate) struct OutcomeRef<'a, T> {
     pub(crate) superseded: Vec<EventId>,
     /// Events that failed validation, by id, with the check that failed.
     pub(crate) rejected: Vec<(EventId, Failure)>,
+    /// The best-ranked expired version of each address, when it outranks
+    /// every valid one (OS-LWW-7): such an address has no winner.
+    pub(crate) expired: Vec<&'a Event>,
 }
 
 /// The order in which [`resolve`] reads events: by id, then signature, then
@@ -141,10 +144,19 @@ where
     let mut superseded = BTreeSet::new();
     let mut rejected: BTreeMap<EventId, Failure> = BTreeMap::new();
     let mut valid_ids = BTreeSet::new();
+    // Per address, the best-ranked version rejected only for its expiry:
+    // it passed every check before expiry (§11.4), so it is authentic.
+    let mut expired: BTreeMap<AddressRef<'a>, &'a Event> = BTreeMap::new();
     for e in ordered {
         let value = match validate(e) {
             Ok(v) => v,
             Err(f) => {
+                if f.code == ErrorCode::EventExpired {
+                    let best = expired.entry(AddressRef::of(e)).or_insert(e);
+                    if beats(e, best) {
+                        *best = e;
+                    }
+                }
                 // Several bad copies of one id: report the least failure.
                 rejected
                     .entry(e.id)
@@ -172,10 +184,26 @@ where
     }
     // An id that has a valid copy is not reported as rejected.
     rejected.retain(|id, _| !valid_ids.contains(id));
+    // OS-LWW-7: an expired version that outranks every valid one of its
+    // address ends them: the address has no winner, and a relay that kept
+    // an older version cannot bring it back.
+    let mut ended = Vec::new();
+    for (address, tomb) in expired {
+        match winners.get(&address) {
+            Some((current, _)) if !beats(tomb, current) => {}
+            Some((current, _)) => {
+                superseded.insert(current.id);
+                winners.remove(&address);
+                ended.push(tomb);
+            }
+            None => ended.push(tomb),
+        }
+    }
     OutcomeRef {
         winners,
         superseded: superseded.into_iter().collect(),
         rejected: rejected.into_iter().collect(),
+        expired: ended,
     }
 }
 

@@ -506,13 +506,18 @@ pub fn encode_v2(m: &Mask) -> (u64, String) {
 // ---------------------------------------------------------------------------
 
 /// Checks that a room mask (either encoding) is trimmed (OS-MASK-2): its
-/// first and last bits are set. An empty mask is `Length` (OS-MASK-1, the
-/// first step of §10.3, OS-MASK-13); an all-zero one `Untrimmed`.
-pub fn validate_room(m: &Mask) -> Result<(), MaskError> {
+/// first bit is set, and its last bit is set, or in [`Profile::V1`] the
+/// last bit is clear and the one before it set (a v1 mask may end in `10`,
+/// as the deployed app writes one when the last slot is off the grid). An
+/// empty mask is `Length` (OS-MASK-1, the first step of §10.3, OS-MASK-13);
+/// an all-zero one `Untrimmed`.
+pub fn validate_room(m: &Mask, profile: Profile) -> Result<(), MaskError> {
     if m.len == 0 {
         return Err(MaskError::Length { requirement: REQ_1 });
     }
-    if m.get(0) && m.get(m.len - 1) {
+    // The end: the last position set, or in v1 the one before it.
+    let end = m.get(m.len - 1) || (profile == Profile::V1 && m.len >= 2 && m.get(m.len - 2));
+    if m.get(0) && end {
         Ok(())
     } else {
         Err(MaskError::Untrimmed)
@@ -550,7 +555,7 @@ pub fn check_response(m: &Mask, profile: Profile) -> Result<(), MaskError> {
 /// `Untrimmed`.
 pub fn check_room(m: &Mask, profile: Profile) -> Result<(), MaskError> {
     check_response(m, profile)?;
-    validate_room(m)
+    validate_room(m, profile)
 }
 
 /// Checks that a v1 response mask has exactly the room mask's length
@@ -574,7 +579,10 @@ pub fn validate_response_v1(room: &Mask, response: &Mask) -> Result<(), MaskErro
 /// deduplicated first (a set of slots has one mask). An instant that is not a
 /// multiple of 1800 s after `start` is moved down to the slot it falls in
 /// (floor division) in [`Profile::V1`], the deployed app's behaviour kept for
-/// byte compatibility, and rejected in [`Profile::V2`].
+/// byte compatibility, and rejected in [`Profile::V2`]. A v1 mask whose last
+/// instant is off the grid has one clear position after it: its length is
+/// `ceil((last - start + 1800) / 1800)`, the deployed app's `buildSlotMask`
+/// length (OS-MASK-4), so it ends in `10`.
 ///
 /// Errors, in the order of spec §10.2: no slot → `Length` (OS-MASK-4); in V2,
 /// an off-grid instant → `OffGrid` (OS-MASK-4); a mask longer than the
@@ -582,7 +590,8 @@ pub fn validate_response_v1(room: &Mask, response: &Mask) -> Result<(), MaskErro
 /// (OS-MASK-4, the requirement that sets the limit for writers), judged from
 /// the last slot before the mask is allocated. Offsets are computed exactly
 /// as `u64` (`i64::abs_diff`), so any pair of `i64` instants is handled
-/// without overflow. The result is always trimmed (OS-MASK-2).
+/// without overflow. The result is always trimmed (OS-MASK-2, with the v1
+/// ending `10` above).
 pub fn room_mask_from_slots(slots: &[i64], profile: Profile) -> Result<(i64, Mask), MaskError> {
     let mut sorted = slots.to_vec();
     sorted.sort_unstable();
@@ -599,7 +608,10 @@ pub fn room_mask_from_slots(slots: &[i64], profile: Profile) -> Result<(i64, Mas
     }
     let limit = limit(profile);
     let too_large = MaskError::TooLarge { requirement: REQ_4 };
-    let len = match usize::try_from(offset(last) / slot) {
+    // v1 off the grid: one more position than the last index + 1
+    // (ceil((last - start + 1800) / 1800), OS-MASK-4).
+    let tail = u64::from(profile == Profile::V1 && offset(last) % slot != 0);
+    let len = match usize::try_from(offset(last) / slot + tail) {
         Ok(i) if i < limit => i + 1,
         _ => return Err(too_large),
     };

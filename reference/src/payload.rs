@@ -335,7 +335,7 @@ impl RoomPayload {
         let w: RoomV1Wire = parse_object(text)?;
         let start = check_start(w.s)?;
         let mask = mask::decode_v1(&w.o)?;
-        mask::validate_room(&mask)?;
+        mask::validate_room(&mask, Profile::V1)?;
         Ok(Self {
             title: w.t,
             start,
@@ -356,7 +356,7 @@ impl RoomPayload {
             return Err(PayloadError::TooLarge);
         }
         let mask = decode_mask_v2(n, &w.mask.b)?;
-        mask::validate_room(&mask)?;
+        mask::validate_room(&mask, Profile::V2)?;
         Ok(Self {
             title: w.title,
             start,

@@ -5,7 +5,8 @@
 //!    read in the order of spec §11.4 (kind, id, signature, tags, v2 author,
 //!    expiry, decryption, payload, mask) and
 //!    the newest valid one wins, lowest id on a tie (OS-RES-2, OS-LWW-1,
-//!    OS-LWW-4). None valid: `room-not-found`.
+//!    OS-LWW-4), unless a newer version has expired (OS-LWW-7). None valid:
+//!    `room-not-found`.
 //! 3. Other events that name the winning room (v1 `e` tag, v2 `a` tag) are
 //!    response candidates, checked against it (d-tag bound to its author,
 //!    decryption, payload, mask in room coordinates); one winner per author
@@ -97,8 +98,11 @@ pub fn resolve(ctx: &RoomContext, events: &[Event], now: u64) -> Result<Resolved
     let rooms = lww::resolve_refs(room_events, |e| ctx.open_room(e, now));
     let mut superseded = rooms.superseded;
     let mut rejected = rooms.rejected;
-    // v1 rooms come from any author (OS-LWW-4): the best address winner wins.
-    let Some(winner) = lww::select(rooms.winners.values().map(|(e, _)| *e)) else {
+    // v1 rooms come from any author (OS-LWW-4): the best address winner wins,
+    // unless an expired version outranks it (OS-LWW-7).
+    let winner = lww::select(rooms.winners.values().map(|(e, _)| *e))
+        .filter(|w| !rooms.expired.iter().any(|t| lww::beats(t, w)));
+    let Some(winner) = winner else {
         rejected.sort();
         return Err(RoomNotFound { rejected });
     };

@@ -597,6 +597,8 @@ fn naive_lww(events: &[Event], now: u64) -> Flat {
     let mut winners: BTreeMap<Address, &Event> = BTreeMap::new();
     let mut valid = BTreeSet::new();
     let mut failed: BTreeMap<EventId, Failure> = BTreeMap::new();
+    // OS-LWW-7: the best expired version of each address.
+    let mut expired: BTreeMap<Address, &Event> = BTreeMap::new();
     for e in events {
         match validate(e, now) {
             Ok(_) => {
@@ -607,9 +609,21 @@ fn naive_lww(events: &[Event], now: u64) -> Flat {
                 }
             }
             Err(f) => {
+                if f.code == ErrorCode::EventExpired {
+                    let t = expired.entry(Address::of(e)).or_insert(e);
+                    if key(e) > key(t) {
+                        *t = e;
+                    }
+                }
                 let old = failed.entry(e.id).or_insert(f);
                 *old = (*old).min(f);
             }
+        }
+    }
+    // An expired version that outranks the winner ends it (OS-LWW-7).
+    for (a, t) in &expired {
+        if winners.get(a).is_some_and(|w| key(t) > key(w)) {
+            winners.remove(a);
         }
     }
     let won: BTreeSet<EventId> = winners.values().map(|e| e.id).collect();
@@ -630,8 +644,9 @@ fn naive_lww(events: &[Event], now: u64) -> Flat {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
-    /// OS-LWW-1 to OS-LWW-3: per address the valid version with the greatest
-    /// `created_at` (lowest id on a tie) wins, other valid ids are superseded,
+    /// OS-LWW-1 to OS-LWW-3 and OS-LWW-7: per address the valid version with
+    /// the greatest `created_at` (lowest id on a tie) wins unless an expired
+    /// version outranks it, other valid ids are superseded,
     /// ids without a valid copy are rejected with their least failure, and
     /// none of it depends on order or duplicates.
     #[test]

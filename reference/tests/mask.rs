@@ -266,24 +266,71 @@ fn error_codes_and_requirements() {
 
 #[test]
 fn room_trimming() {
-    // OS-MASK-2: first and last bit set.
-    assert_eq!(validate_room(&m("0110")), Err(MaskError::Untrimmed));
-    assert_eq!(validate_room(&m("1100")), Err(MaskError::Untrimmed));
-    assert_eq!(validate_room(&m("0011")), Err(MaskError::Untrimmed));
-    assert_eq!(validate_room(&m("000")), Err(MaskError::Untrimmed));
-    // No position: mask-length, step 1 of §10.3 (OS-MASK-13).
-    assert!(matches!(
-        validate_room(&Mask::zeros(0)),
-        Err(MaskError::Length { .. })
-    ));
-    assert_eq!(validate_room(&m("1")), Ok(()));
-    assert_eq!(validate_room(&m("1001")), Ok(()));
-    // Word boundary: 65 bits, first and last (bit 64) set.
-    assert_eq!(validate_room(&Mask::from_indices(65, [0, 64])), Ok(()));
+    // OS-MASK-2: first and last bit set, in both profiles.
+    for p in [Profile::V1, Profile::V2] {
+        assert_eq!(validate_room(&m("0110"), p), Err(MaskError::Untrimmed));
+        assert_eq!(validate_room(&m("1100"), p), Err(MaskError::Untrimmed));
+        assert_eq!(validate_room(&m("0011"), p), Err(MaskError::Untrimmed));
+        assert_eq!(validate_room(&m("000"), p), Err(MaskError::Untrimmed));
+        assert_eq!(validate_room(&m("0"), p), Err(MaskError::Untrimmed));
+        assert_eq!(validate_room(&m("01"), p), Err(MaskError::Untrimmed));
+        // No position: mask-length, step 1 of §10.3 (OS-MASK-13).
+        assert!(matches!(
+            validate_room(&Mask::zeros(0), p),
+            Err(MaskError::Length { .. })
+        ));
+        assert_eq!(validate_room(&m("1"), p), Ok(()));
+        assert_eq!(validate_room(&m("1001"), p), Ok(()));
+        // Word boundary: 65 bits, first and last (bit 64) set.
+        assert_eq!(validate_room(&Mask::from_indices(65, [0, 64]), p), Ok(()));
+        assert_eq!(
+            validate_room(&Mask::from_indices(65, [0, 62]), p),
+            Err(MaskError::Untrimmed)
+        );
+    }
+    // One clear position after the last set one: the deployed app's ending
+    // for an off-grid last slot, accepted in v1 only.
+    for text in ["10", "110", "1010"] {
+        assert_eq!(validate_room(&m(text), Profile::V1), Ok(()), "{text}");
+        assert_eq!(
+            validate_room(&m(text), Profile::V2),
+            Err(MaskError::Untrimmed),
+            "{text}"
+        );
+    }
     assert_eq!(
-        validate_room(&Mask::from_indices(65, [0, 63])),
+        validate_room(&Mask::from_indices(65, [0, 63]), Profile::V1),
+        Ok(())
+    );
+    assert_eq!(
+        validate_room(&Mask::from_indices(65, [0, 63]), Profile::V2),
         Err(MaskError::Untrimmed)
     );
+}
+
+#[test]
+fn v1_off_grid_length_is_the_deployed_apps() {
+    // OS-MASK-4, §10.2: ceil((last - start + 1800) / 1800), worked by hand.
+    let case = |slots: &[i64], want: &str| {
+        let (start, x) = room_mask_from_slots(slots, Profile::V1).unwrap();
+        assert_eq!(start, slots[0]);
+        assert_eq!(encode_v1(&x), want, "{slots:?}");
+        assert_eq!(validate_room(&x, Profile::V1), Ok(()));
+    };
+    case(&[0, 900], "10");
+    case(&[0, 2700], "110");
+    case(&[0, 3600], "101");
+    case(&[0, 1800, 5399], "1110");
+    // Spec §10.4, Kathmandu 1986: 50 characters ending in `110`.
+    case(
+        &[504_847_800, 504_849_600, 504_933_300, 504_935_100],
+        &format!("11{}110", "0".repeat(45)),
+    );
+    // v2 refuses all of them.
+    assert!(matches!(
+        room_mask_from_slots(&[0, 2700], Profile::V2),
+        Err(MaskError::OffGrid { .. })
+    ));
 }
 
 #[test]
@@ -329,9 +376,10 @@ fn room_from_slots_hand_examples() {
         room_mask_from_slots(&[0, 900, 3600], Profile::V2),
         Err(off_grid("OS-MASK-4"))
     );
-    // V1 off-grid last slot: 0 and 5399 -> index 2 (5399/1800 = 2.999) -> "101".
+    // V1 off-grid last slot: 0 and 5399 -> index 2 (5399/1800 = 2.999), and
+    // the length is ceil((5399 + 1800) / 1800) = 4 (OS-MASK-4) -> "1010".
     let (_, x) = room_mask_from_slots(&[0, 5399], Profile::V1).unwrap();
-    assert_eq!(encode_v1(&x), "101");
+    assert_eq!(encode_v1(&x), "1010");
     // Negative instants work the same (offsets from the earliest slot).
     let (start, x) = room_mask_from_slots(&[-3600, 0], Profile::V2).unwrap();
     assert_eq!((start, encode_v1(&x)), (-3600, "101".to_string()));
@@ -347,7 +395,7 @@ fn spec_worked_examples() {
         let (start, room) = room_mask_from_slots(&instants, p).unwrap();
         assert_eq!(start, 1_748_851_200);
         assert_eq!(encode_v1(&room), room_v1);
-        assert_eq!(validate_room(&room), Ok(()));
+        assert_eq!(validate_room(&room, p), Ok(()));
         assert_eq!(slots_of(start, &room), instants.to_vec());
     }
     // The response at indices 1 and 48, same length.
@@ -386,11 +434,11 @@ fn spec_worked_examples() {
         vec![0, 47]
     );
     // Off-grid slots (Kathmandu): offsets 0, 1800, 85500, 87300. V1 floors
-    // 47.5 and 48.5 to 47 and 48 (49 characters), read back 15 minutes
-    // early; V2 refuses.
+    // 47.5 and 48.5 to 47 and 48, read back 15 minutes early, in
+    // ceil(49.5) = 50 characters (the last clear); V2 refuses.
     let kathmandu = [504_847_800, 504_849_600, 504_933_300, 504_935_100];
     let (start, x) = room_mask_from_slots(&kathmandu, Profile::V1).unwrap();
-    assert_eq!((x.len(), ones(&x)), (49, vec![0, 1, 47, 48]));
+    assert_eq!((x.len(), ones(&x)), (50, vec![0, 1, 47, 48]));
     assert_eq!(
         slots_of(start, &x),
         vec![504_847_800, 504_849_600, 504_932_400, 504_934_200]
@@ -418,8 +466,15 @@ fn room_from_slots_limits() {
         room_mask_from_slots(&[0, 35_136 * S], Profile::V2),
         Err(too_large("OS-MASK-4"))
     );
-    // V1 floor near the limit: 65,534 * 1800 + 1799 still floors to 65,534.
-    assert!(room_mask_from_slots(&[0, 65_534 * S + 1799], Profile::V1).is_ok());
+    // V1 off the grid near the limit: 65,533 * 1800 + 1799 floors to
+    // 65,533 and takes ceil(65,534.999...) = 65,535 positions, the limit;
+    // 65,534 * 1800 + 1799 would take 65,536 (OS-MASK-4).
+    let (_, x) = room_mask_from_slots(&[0, 65_533 * S + 1799], Profile::V1).unwrap();
+    assert_eq!(x.len(), MAX_SLOTS_V1);
+    assert_eq!(
+        room_mask_from_slots(&[0, 65_534 * S + 1799], Profile::V1),
+        Err(too_large("OS-MASK-4"))
+    );
     // Spec §10.2 order: the grid (step 1) before the length (step 2).
     assert_eq!(
         room_mask_from_slots(&[0, 1, 35_136 * S], Profile::V2),
@@ -793,7 +848,7 @@ proptest! {
     ) {
         let slots: Vec<i64> = idx.iter().map(|i| start + i * S).collect();
         let (s0, x) = room_mask_from_slots(&slots, Profile::V2).unwrap();
-        prop_assert_eq!(validate_room(&x), Ok(()));
+        prop_assert_eq!(validate_room(&x, Profile::V2), Ok(()));
         let mut want = slots.clone();
         want.sort_unstable();
         want.dedup();
@@ -807,7 +862,7 @@ proptest! {
     fn room_from_slots_never_panics(slots in prop::collection::vec(any::<i64>(), 0..8)) {
         for p in [Profile::V1, Profile::V2] {
             if let Ok((start, x)) = room_mask_from_slots(&slots, p) {
-                prop_assert_eq!(validate_room(&x), Ok(()));
+                prop_assert_eq!(validate_room(&x, p), Ok(()));
                 prop_assert_eq!(Some(&start), slots.iter().min());
             }
         }

@@ -1295,7 +1295,7 @@ fn os_payload_4_v1_room_mask_codes_propagate() {
         ("1a1", ErrorCode::MaskEncoding),
         ("1 1", ErrorCode::MaskEncoding),
         ("1２1", ErrorCode::MaskEncoding),
-        ("10", ErrorCode::MaskUntrimmed),
+        ("100", ErrorCode::MaskUntrimmed),
         ("01", ErrorCode::MaskUntrimmed),
         ("0", ErrorCode::MaskUntrimmed),
         ("000", ErrorCode::MaskUntrimmed),
@@ -1411,15 +1411,26 @@ fn os_payload_6_v2_response_mask_codes_propagate() {
 
 #[test]
 fn os_payload_2_writer_propagates_mask_codes() {
-    // A room mask must be trimmed (OS-MASK-2) in both profiles.
+    // A room mask must be trimmed (OS-MASK-2) in both profiles; a v1 mask
+    // may end in one clear position (the deployed app's off-grid ending).
     for profile in [Profile::V1, Profile::V2] {
         let p = RoomPayload {
             title: "x".into(),
             start: START,
-            mask: Mask::from_indices(3, [0, 1]),
+            mask: Mask::from_indices(4, [0, 1]),
         };
         assert_eq!(write_room(&p, profile), Err(ErrorCode::MaskUntrimmed));
     }
+    let p = RoomPayload {
+        title: "x".into(),
+        start: START,
+        mask: Mask::from_indices(3, [0, 1]),
+    };
+    assert_eq!(
+        write_room(&p, Profile::V1),
+        Ok(r#"{"t":"x","s":1748851200,"o":"110"}"#.to_owned())
+    );
+    assert_eq!(write_room(&p, Profile::V2), Err(ErrorCode::MaskUntrimmed));
     // v2: more than 35,136 slots (OS-MASK-4, OS-MASK-6).
     let p = RoomPayload {
         title: "x".into(),

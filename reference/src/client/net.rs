@@ -94,8 +94,9 @@ impl QueryOutcome {
 pub enum PublishStatus {
     /// `OK` with `true` for the id sent.
     Accepted,
-    /// `OK` with `false` (message carries the NIP-01 prefix), an `OK` for
-    /// another id, or a connection closed before any `OK`.
+    /// `OK` with anything but `true` for the id sent (message carries the
+    /// NIP-01 prefix), or a connection closed before that `OK`
+    /// (OS-EVENT-15).
     Rejected(String),
     /// No `OK` before the deadline.
     Timeout,
@@ -263,10 +264,10 @@ async fn publish_one(
                 .and_then(Value::as_str)
                 .unwrap_or_default()
                 .to_owned();
-            // One event per connection: any OK answers it, but only an OK
-            // for the id sent can accept it (spec §11.5).
+            // An OK that names another (or an empty) id is not an answer to
+            // this event: read on (OS-EVENT-15, OS-RES-8).
             if frame.get(1).and_then(Value::as_str) != Some(id.as_str()) {
-                return PublishStatus::Rejected(format!("OK names another event id: {message}"));
+                continue;
             }
             return match frame.get(2).and_then(Value::as_bool) {
                 Some(true) => PublishStatus::Accepted,

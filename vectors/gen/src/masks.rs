@@ -23,7 +23,7 @@ fn decoded(r: Result<mask::Mask, MaskError>) -> Outcome<MaskExpected> {
 pub(crate) fn suite() -> MaskFile {
     let mut s: Suite<MaskInput, Nothing, MaskExpected> = Suite::new("masks");
     s.note("DeployedAccepts", "A conforming reader rejects this input; the deployed app accepts it (PROTOCOL-FACTS §2 and §3): it reads mask characters other than 1 as 0, accepts an empty or over-long mask and does not check a response mask against the room (it counts bits beyond the room's last slot).");
-    s.note("DeployedDiffers", "The deployed app gives another value: it counts response bits beyond the room's last slot and at positions the room does not offer (OS-MASK-9); and its buildSlotMask makes a room mask one character longer than the floored position of the last slot when slots are off the grid (length ceil((last + 1800 - start) / 1800); spec Appendix B.2).");
+    s.note("DeployedDiffers", "The deployed app gives another value: it counts response bits beyond the room's last slot and at positions the room does not offer (OS-MASK-9).");
     s.note(
         "WordBoundary",
         "A length at a 64-bit word or byte boundary.",
@@ -170,13 +170,13 @@ pub(crate) fn suite() -> MaskFile {
         ("1100", "last clear"),
         ("000", "nothing offered"),
     ] {
-        let out = mask::validate_room(&m(bitsv))
-            .map(|()| MaskExpected {
-                mask: Some(bitsv.into()),
-                ..Default::default()
-            })
-            .map_err(err);
-        for profile in ["v1", "v2"] {
+        for (profile, p) in [("v1", Profile::V1), ("v2", Profile::V2)] {
+            let out = mask::validate_room(&m(bitsv), p)
+                .map(|()| MaskExpected {
+                    mask: Some(bitsv.into()),
+                    ..Default::default()
+                })
+                .map_err(err);
             s.push(
                 profile,
                 "validate_room",
@@ -188,7 +188,7 @@ pub(crate) fn suite() -> MaskFile {
                     ..Default::default()
                 },
                 None,
-                out.clone(),
+                out,
                 Expect::Reference,
             );
         }
@@ -297,18 +297,13 @@ pub(crate) fn suite() -> MaskFile {
                 ..Default::default()
             })
             .map_err(err);
-        // The deployed app's buildSlotMask is one character longer off the
-        // grid (PROTOCOL-FACTS §2; spec Appendix B.2, not yet settled).
-        let flags: &[&str] = if comment.starts_with("Kathmandu 1986: the second") {
-            &["DeployedDiffers"]
-        } else {
-            &[]
-        };
+        // The deployed app's buildSlotMask length off the grid is the v1
+        // rule (OS-MASK-4): the Kathmandu case ends in `110`.
         s.push(
             profile,
             "room_from_slots",
             comment,
-            flags,
+            &[],
             &["OS-MASK-4"],
             MaskInput {
                 slots: Some(slots),
@@ -490,6 +485,7 @@ pub(crate) fn suite() -> MaskFile {
         );
     }
     found_by_fuzzing(&mut s);
+    deployed_length(&mut s);
     s.finish()
 }
 
@@ -609,5 +605,88 @@ fn found_by_fuzzing(s: &mut Suite<MaskInput, Nothing, MaskExpected>) {
             out,
             Expect::Reference,
         );
+    }
+}
+
+/// The deployed app's v1 room-mask length off the grid (OS-MASK-4, spec
+/// §10.2): ceil((last - start + 1800) / 1800), so a v1 room mask may end in
+/// `10`, which a v1 reader accepts and a v2 reader refuses (OS-MASK-2). The
+/// slot cases are the hand-worked examples of §10.2.
+fn deployed_length(s: &mut Suite<MaskInput, Nothing, MaskExpected>) {
+    let t = 1_748_851_200;
+    for (slots, comment) in [
+        (
+            vec![t, t + 900],
+            "two slots in one half hour: 10 in v1 (ceil(2700 / 1800) = 2 positions)",
+        ),
+        (
+            vec![t, t + 2700],
+            "slots 0 and 2700 s: 110 in v1 (ceil(4500 / 1800) = 3 positions)",
+        ),
+        (
+            vec![t, t + 3600],
+            "slots 0 and 3600 s, on the grid: 101 in both profiles",
+        ),
+    ] {
+        for (profile, p) in [("v1", Profile::V1), ("v2", Profile::V2)] {
+            let out = mask::room_mask_from_slots(&slots, p)
+                .map(|(start, x)| MaskExpected {
+                    start: Some(start),
+                    mask: Some(bits(&x)),
+                    ..Default::default()
+                })
+                .map_err(err);
+            s.push(
+                profile,
+                "room_from_slots",
+                comment,
+                &[],
+                &["OS-MASK-4"],
+                MaskInput {
+                    slots: Some(slots.clone()),
+                    ..Default::default()
+                },
+                None,
+                out,
+                Expect::Reference,
+            );
+        }
+    }
+    for (bitsv, comment) in [
+        (
+            "10",
+            "ends in 10: one clear position after the last slot (v1 accepts, v2 refuses)",
+        ),
+        (
+            "110",
+            "ends in 110: the deployed app's mask for slots 0 and 2700 s",
+        ),
+        (
+            "1010",
+            "ends in 1010: the last set position is followed by one clear one",
+        ),
+    ] {
+        for (profile, p) in [("v1", Profile::V1), ("v2", Profile::V2)] {
+            let out = mask::validate_room(&m(bitsv), p)
+                .map(|()| MaskExpected {
+                    mask: Some(bitsv.into()),
+                    ..Default::default()
+                })
+                .map_err(err);
+            s.push(
+                profile,
+                "validate_room",
+                comment,
+                &[],
+                &["OS-MASK-2"],
+                MaskInput {
+                    mask: Some(bitsv.into()),
+                    ..Default::default()
+                },
+                None,
+                out,
+                Expect::Reference,
+            );
+        }
     }
 }

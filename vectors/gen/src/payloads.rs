@@ -697,6 +697,7 @@ pub(crate) fn suite() -> PayloadFile {
     trimming(&mut s, &host, &alice, start);
     writers_check_masks(&mut s, &host, &alice, start);
     duplicates_in_v1(&mut s, &host, start);
+    lone_surrogates(&mut s, &host, &alice, start);
     s.finish()
 }
 
@@ -1134,6 +1135,107 @@ fn duplicates_in_v1(s: &mut Suite<PayloadInput, Nothing, PayloadExpected>, host:
             &["OS-PAYLOAD-1"],
             PayloadInput {
                 plaintext: Some(text),
+                ..Default::default()
+            },
+            None,
+            out,
+            Expect::Reference,
+        );
+    }
+}
+
+/// OS-PAYLOAD-13: a `\\u` escape of a lone surrogate (a high surrogate not
+/// followed by a low-surrogate escape, or a low one not after a high one)
+/// makes the plaintext `payload-json`, in both profiles; a pair of escapes
+/// is one character. ECMAScript's `JSON.stringify` writes such escapes, and
+/// the deployed app's `JSON.parse` accepts them (`DeployedAccepts`).
+fn lone_surrogates(
+    s: &mut Suite<PayloadInput, Nothing, PayloadExpected>,
+    host: &str,
+    alice: &str,
+    start: i64,
+) {
+    let v2_room = |title: &str| {
+        format!(
+            r#"{{"v":2,"role":"room","room":"{ROOM_ID}","author":"{host}","title":"{title}","start":{start},"mask":{{"n":50,"b":"wAAAAAAAwA=="}}}}"#
+        )
+    };
+    let v2_response = |name: &str| {
+        format!(
+            r#"{{"v":2,"role":"response","room":"{ROOM_ID}","author":"{alice}","name":"{name}","start":{start},"mask":{{"n":50,"b":"QAAAAAAAgA=="}}}}"#
+        )
+    };
+    for (profile, op, comment, text) in [
+        (
+            "v1",
+            "read_room",
+            "title with a lone high surrogate escape \\ud800: payload-json",
+            format!(r#"{{"t":"Team \ud800sync","s":{start},"o":"{M50}"}}"#),
+        ),
+        (
+            "v1",
+            "read_response",
+            "name with a lone low surrogate escape \\udc00: payload-json",
+            format!(r#"{{"n":"Al\udc00ice","o":"{A50}"}}"#),
+        ),
+        (
+            "v1",
+            "read_room",
+            "title with a high surrogate escape followed by a non-surrogate escape: payload-json",
+            format!(r#"{{"t":"Team \ud83d\u0041sync","s":{start},"o":"{M50}"}}"#),
+        ),
+        (
+            "v1",
+            "read_room",
+            "title with a surrogate pair as two escapes: one character (U+1F600)",
+            format!(r#"{{"t":"Team \ud83d\ude00","s":{start},"o":"{M50}"}}"#),
+        ),
+        (
+            "v2",
+            "read_room",
+            "title ending in a lone high surrogate escape: payload-json",
+            v2_room("Team sync\\ud83d"),
+        ),
+        (
+            "v2",
+            "read_response",
+            "name with a lone low surrogate escape: payload-json",
+            v2_response("\\ude00Alice"),
+        ),
+        (
+            "v2",
+            "read_response",
+            "name with a surrogate pair as two escapes: one character (U+1F600)",
+            v2_response("Alice \\ud83d\\ude00"),
+        ),
+    ] {
+        let p = if profile == "v1" {
+            Profile::V1
+        } else {
+            Profile::V2
+        };
+        let (out, author) = if op == "read_room" {
+            (read_room(p, &text, host), host)
+        } else {
+            (read_response(p, &text, alice), alice)
+        };
+        let pair = comment.contains("surrogate pair");
+        assert_eq!(out.is_ok(), pair, "{comment}: {out:?}");
+        let flags: &[&str] = if profile == "v1" && !pair {
+            &["DeployedAccepts"]
+        } else {
+            &[]
+        };
+        s.push(
+            profile,
+            op,
+            comment,
+            flags,
+            &["OS-PAYLOAD-13"],
+            PayloadInput {
+                plaintext: Some(text),
+                room_id: (profile == "v2").then(|| ROOM_ID.into()),
+                author: (profile == "v2").then(|| author.to_owned()),
                 ..Default::default()
             },
             None,

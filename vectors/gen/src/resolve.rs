@@ -314,6 +314,10 @@ fn push_with(
 fn notes(s: &mut ResolveSuite) {
     s.note("DeployedDiffers", "A valid v1 case whose view the deployed app shows differently (spec Appendix B.2): it keeps the newest room event before checking it (\"room not found\" when that one is invalid), lets a newer invalid response replace a valid one, resolves responses with equal created_at by arrival (the later wins), reads no expiration, does not check a response's d-tag against its author (a re-posted response is a participant), drops a genuine event whose id it first received in a bad-signature copy (nostr-tools marks the id as seen before verifying, OS-LWW-6), and shows titles and names trimmed, a blank title as 'Untitled' and a blank name as 'Anonymous' (OS-PAYLOAD-10, OS-PAYLOAD-11).");
     s.note(
+        "DeployedAccepts",
+        "An invalid v1 case whose room the deployed app shows (spec Appendix B.2): it reads no expiration, so a room version that has expired is shown as the room (OS-EXPIRY-3, OS-LWW-7).",
+    );
+    s.note(
         "Hijack",
         "Someone other than the host publishes under the room's d-tag (hazard 1).",
     );
@@ -556,9 +560,9 @@ pub(crate) fn lww_suite() -> ResolveFile {
         let alice = keys(2);
         let r1 = room.response(&alice, &a, "Alice v1", START, "11000", 1100, 11);
         let r2 = room.response(&alice, &a, "Alice v2", START, "00011", 1200, 12);
-        // OS-LWW-2: a newer response that has expired does not win; the
-        // older one counts (v1 with an expiration tag added, v2 with its own
-        // expiration lowered).
+        // OS-LWW-7: a newer response that has expired does not win, and it
+        // ends the older one: the participant has no response (v1 with an
+        // expiration tag added, v2 with its own expiration lowered).
         let mut tags: Vec<Vec<String>> = tags_of(&r2)
             .into_iter()
             .filter(|t| t.first().map(String::as_str) != Some("expiration"))
@@ -568,9 +572,9 @@ pub(crate) fn lww_suite() -> ResolveFile {
         push(
             &mut s,
             &room,
-            "a participant's newer response has expired: the older one counts",
+            "a participant's newer response has expired: it ends the older one, which does not come back",
             &["DeployedDiffers"],
-            &["OS-LWW-2", "OS-EXPIRY-3"],
+            &["OS-LWW-2", "OS-EXPIRY-3", "OS-LWW-7"],
             vec![a.clone(), r1.clone(), expired],
             NOW,
         );
@@ -672,7 +676,86 @@ pub(crate) fn lww_suite() -> ResolveFile {
             NOW,
         );
     }
+    no_resurrection(&mut s);
     s.finish()
+}
+
+/// The same event re-signed by `signer` with its expiration tag set to
+/// `expiration` (added in v1, replaced in v2).
+fn expiring(e: &Event, signer: &Keys, expiration: u64, n: u8) -> Event {
+    let mut tags: Vec<Vec<String>> = tags_of(e)
+        .into_iter()
+        .filter(|t| t.first().map(String::as_str) != Some("expiration"))
+        .collect();
+    tags.push(vec!["expiration".into(), expiration.to_string()]);
+    sign(signer, e.created_at.as_secs(), tags, e.content.clone(), n)
+}
+
+/// OS-LWW-7: an expired version ends the versions it outranks, for rooms
+/// (in v1 across authors) and responses; one that it does not outrank
+/// changes nothing.
+fn no_resurrection(s: &mut ResolveSuite) {
+    for room in [Room::v1(), Room::v2()] {
+        // The deployed app reads no expiration: it shows the expired version.
+        let accepts: &[&str] = if room.profile() == Profile::V1 {
+            &["DeployedAccepts"]
+        } else {
+            &[]
+        };
+        let a = room.room("Version A", 1000, 1);
+        let b = expiring(&room.room("Version B", 2000, 2), &room.host, NOW - 1, 31);
+        push(
+            s,
+            &room,
+            "the newer room version has expired: it ends the older one, which does not come back (room not found)",
+            accepts,
+            &["OS-LWW-7", "OS-RES-2", "OS-EXPIRY-3"],
+            vec![a.clone(), b.clone()],
+            NOW,
+        );
+        let old = expiring(&room.room("Version 0", 500, 3), &room.host, NOW - 1, 32);
+        push(
+            s,
+            &room,
+            "an expired room version older than the winner changes nothing",
+            &[],
+            &["OS-LWW-7", "OS-LWW-1"],
+            vec![old, a.clone()],
+            NOW,
+        );
+        let alice = keys(2);
+        let r1 = room.response(&alice, &a, "Alice new", START, "11000", 1300, 33);
+        let r0 = expiring(
+            &room.response(&alice, &a, "Alice old", START, "00011", 1200, 34),
+            &alice,
+            NOW - 1,
+            35,
+        );
+        push(
+            s,
+            &room,
+            "an expired response older than the participant's winner changes nothing",
+            &[],
+            &["OS-LWW-7", "OS-LWW-5"],
+            vec![a.clone(), r0, r1],
+            NOW,
+        );
+        if room.profile() == Profile::V1 {
+            // v1 chooses across authors (OS-LWW-4): another author's older
+            // version does not come back either.
+            let other = keys(9);
+            let c = room.room_by(&other, "Version C", ROOM_MASK, 1500, 36);
+            push(
+                s,
+                &room,
+                "v1: the host's newest room version has expired; another author's older version does not come back (room not found)",
+                accepts,
+                &["OS-LWW-7", "OS-LWW-4"],
+                vec![c, a.clone(), b.clone()],
+                NOW,
+            );
+        }
+    }
 }
 
 pub(crate) fn resolution_suite() -> ResolveFile {

@@ -455,14 +455,33 @@ fn room_from_slots_confirmed_by_hand() {
         get("v2", "900 s is off the grid"),
         Err("mask-off-grid".into())
     );
-    // 504933300 - 504847800 = 85500 = 47.5 slots: floored to 47; the next to 48.
+    // 504933300 - 504847800 = 85500 = 47.5 slots: floored to 47; the next to
+    // 48; the length is ceil((87300 + 1800) / 1800) = 50, the last clear.
     assert_eq!(
         get(
             "v1",
             "Kathmandu 1986: the second date's slots floor onto the grid"
         ),
-        Ok((504_847_800, format!("11{}11", "0".repeat(45))))
+        Ok((504_847_800, format!("11{}110", "0".repeat(45))))
     );
+    // §10.2's hand-worked cases of the deployed app's length.
+    let t = 1_748_851_200;
+    for (comment, v1) in [
+        (
+            "two slots in one half hour: 10 in v1 (ceil(2700 / 1800) = 2 positions)",
+            "10",
+        ),
+        (
+            "slots 0 and 2700 s: 110 in v1 (ceil(4500 / 1800) = 3 positions)",
+            "110",
+        ),
+    ] {
+        assert_eq!(get("v1", comment), Ok((t, v1.into())));
+        assert_eq!(get("v2", comment), Err("mask-off-grid".into()));
+    }
+    let on_grid = "slots 0 and 3600 s, on the grid: 101 in both profiles";
+    assert_eq!(get("v1", on_grid), Ok((t, "101".into())));
+    assert_eq!(get("v2", on_grid), Ok((t, "101".into())));
     assert_eq!(
         get("v2", "35137 slots of span: over the v2 limit"),
         Err("mask-too-large".into())

@@ -118,7 +118,11 @@ class Parser {
     for (;;) {
       if (this.i >= this.t.length) throw new SyntaxError("unterminated string");
       const c = this.t[this.i++];
-      if (c === '"') return s;
+      if (c === '"') {
+        // OS-PAYLOAD-13: a lone surrogate (escaped) makes the text invalid
+        if (!s.isWellFormed()) throw new SyntaxError("a lone surrogate in a string");
+        return s;
+      }
       if (c.charCodeAt(0) < 0x20) throw new SyntaxError("control character in a string");
       if (c !== "\\") {
         s += c;

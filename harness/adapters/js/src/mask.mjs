@@ -62,13 +62,19 @@ export function checkWritable(profile, role, mask) {
   if (mask.length === 0) fail("mask-length", "a mask with no position (OS-MASK-12)");
   const limit = profile === "v2" ? V2_MAX : V1_MAX;
   if (mask.length > limit) fail("mask-too-large", `a mask of ${mask.length} positions; at most ${limit} (OS-MASK-12)`);
-  if (role === "room") checkTrimmed(mask);
+  if (role === "room") checkTrimmed(profile, mask);
   return mask;
 }
 
-/** OS-MASK-2: a room mask starts and ends with an offered slot. */
-export function checkTrimmed(mask) {
-  if (mask[0] !== "1" || mask[mask.length - 1] !== "1") fail("mask-untrimmed", "the first and the last position of a room mask must be set (OS-MASK-2)");
+/**
+ * OS-MASK-2: a room mask starts with an offered slot and ends with one; a v1
+ * room mask may also end in "10" (one clear position after the last slot,
+ * the deployed app's mask when the last slot is off the grid).
+ */
+export function checkTrimmed(profile, mask) {
+  const endsSet = mask[mask.length - 1] === "1";
+  const endsV1 = profile === "v1" && mask.length >= 2 && mask.endsWith("10");
+  if (mask[0] !== "1" || !(endsSet || endsV1)) fail("mask-untrimmed", `a room mask must start with an offered slot and end with one${profile === "v1" ? " or with one and a clear position" : ""} (OS-MASK-2)`);
   return mask;
 }
 
@@ -76,9 +82,9 @@ export function checkTrimmed(mask) {
 export function validateRoom(profile, mask) {
   if (profile === "v2") {
     const { n, b } = encodeV2(decodeV1Loose(mask));
-    return checkTrimmed(decodeV2(n, b));
+    return checkTrimmed("v2", decodeV2(n, b));
   }
-  return checkTrimmed(decodeV1(mask));
+  return checkTrimmed("v1", decodeV1(mask));
 }
 
 function decodeV1Loose(mask) {
@@ -107,7 +113,11 @@ export function roomFromSlots(profile, slots) {
     if (off % 1800n !== 0n && profile === "v2") fail("mask-off-grid", `slot ${t} is ${off} s from the start, not a multiple of 1800 (OS-MASK-4)`);
     idx.push(off / 1800n); // off >= 0, so BigInt division is the floor
   }
-  const len = idx.reduce((a, b) => (b > a ? b : a)) + 1n;
+  // v1: ceil((last - start + 1800) / 1800) positions, one more than the
+  // last index + 1 when the last slot is off the grid (OS-MASK-4, §10.2).
+  const lastOff = big.reduce((a, b) => (b > a ? b : a)) - start;
+  const tail = profile === "v1" && lastOff % 1800n !== 0n ? 1n : 0n;
+  const len = idx.reduce((a, b) => (b > a ? b : a)) + 1n + tail;
   if (len > limit) fail("mask-too-large", `a span of ${len} slots; at most ${limit} (OS-MASK-4)`);
   const arr = new Uint8Array(Number(len));
   for (const i of idx) arr[Number(i)] = 1;

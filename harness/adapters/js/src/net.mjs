@@ -193,16 +193,15 @@ export async function query(urls, filters, timeoutMs) {
 }
 
 /**
- * Publishes to one relay (§11.5): accepted only on `OK` `true` for the id
- * sent; `OK` `false` is a rejection with the relay's message; a dropped
- * connection is a rejection (§11.5: "some reject ... by closing the
- * connection"); a NOTICE before the deadline, with no OK, is a rejection
- * with the NOTICE's text; no answer is a timeout; no connection is
- * unreachable (a connection still pending at the deadline is a timeout).
+ * Publishes to one relay (§11.5, OS-EVENT-15): accepted only on `OK` `true`
+ * for the id sent; `OK` with anything else for that id is a rejection with
+ * the relay's message; a connection that ends before that `OK` is a
+ * rejection; no answer by the deadline is a timeout; no connection opened
+ * by the deadline is unreachable. A NOTICE, an `OK` for another or an empty
+ * id, and any other frame are not answers and are ignored (OS-RES-8).
  */
 async function publishOne(url, event, timeoutMs) {
   let result = null;
-  let notice = null;
   let finish;
   const finished = new Promise((r) => {
     finish = r;
@@ -215,12 +214,10 @@ async function publishOne(url, event, timeoutMs) {
         const message = typeof msg[3] === "string" ? msg[3] : null;
         result = msg[2] === true ? { outcome: "accepted", message } : { outcome: "rejected", message };
         finish();
-      } else if (msg[0] === "NOTICE" && typeof msg[1] === "string") {
-        notice = msg[1];
       }
     },
     () => {
-      if (!result) result = { outcome: "rejected", message: notice };
+      if (!result) result = { outcome: "rejected", message: null };
       finish();
     },
   );
@@ -228,11 +225,11 @@ async function publishOne(url, event, timeoutMs) {
   const opened = await Promise.race([conn.opened, limit.done.then(() => null)]);
   if (opened === true && conn.send(["EVENT", event])) {
     await Promise.race([finished, limit.done]);
-    if (!result) result = notice === null ? { outcome: "timeout", message: null } : { outcome: "rejected", message: notice };
+    if (!result) result = { outcome: "timeout", message: null };
   } else if (opened === true) {
-    result = result ?? { outcome: "rejected", message: notice };
+    result = result ?? { outcome: "rejected", message: null };
   } else {
-    result = { outcome: opened === null ? "timeout" : "unreachable", message: null };
+    result = { outcome: "unreachable", message: null };
   }
   limit.cancel();
   conn.close();

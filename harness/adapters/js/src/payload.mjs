@@ -89,7 +89,7 @@ export function readPayload(profile, role, plaintext, ctx = {}) {
     checkV2Lengths({ [text]: o[text] });
     // 6. mask
     let mask = decodeV2(o.mask.n.value, o.mask.b);
-    if (role === "room") mask = checkTrimmed(mask);
+    if (role === "room") mask = checkTrimmed("v2", mask);
     const out = { start: o.start.value, mask };
     out[text] = o[text];
     return out;
@@ -99,7 +99,7 @@ export function readPayload(profile, role, plaintext, ctx = {}) {
     if (!isString(o.t)) fail("payload-field", "t is missing or not a string (OS-PAYLOAD-4)");
     if (!isInteger(o.s)) fail("payload-field", "s is missing or not an integer (OS-PAYLOAD-4)");
     if (!isString(o.o)) fail("payload-field", "o is missing or not a string (OS-PAYLOAD-4)");
-    return { title: o.t, start: o.s.value, mask: checkTrimmed(decodeV1(o.o)) };
+    return { title: o.t, start: o.s.value, mask: checkTrimmed("v1", decodeV1(o.o)) };
   }
   if (!isString(o.n)) fail("payload-field", "n is missing or not a string (OS-PAYLOAD-4)");
   if (!isString(o.o)) fail("payload-field", "o is missing or not a string (OS-PAYLOAD-4)");

@@ -52,6 +52,9 @@ export async function resolveDetailed({ link, now, events }) {
   // Failures by event id (steps 4 and 8); the ids of valid copies.
   const rejected = [];
   const validIds = new Set();
+  // OS-LWW-7: the events rejected only for their expiry (they passed every
+  // earlier check of §11.4, so they are authentic), by role.
+  const expired = { room: [], response: [] };
   const attempt = async (e, role, room) => {
     try {
       const payload = await readEvent(e, role, ctx, now, room);
@@ -61,9 +64,12 @@ export async function resolveDetailed({ link, now, events }) {
       if (!(err instanceof OsError)) throw err;
       // §14.2: listed under its id member when that is a string
       if (typeof e?.id === "string") rejected.push({ id: e.id, error: err.code });
+      if (err.code === "event-expired") expired[role].push(e);
       return null;
     }
   };
+  // OS-LWW-7: whether an expired version outranks `event` (OS-LWW-1).
+  const endedBy = (list, event) => list.some((t) => newer(t, event));
   // 3-6. room candidates, checked, then last-write-wins across authors (v1) or the host's address (v2)
   const roomCandidates = unique.filter((e) => hasTag(e, "d", ctx.dTag));
   let winner = null;
@@ -78,7 +84,12 @@ export async function resolveDetailed({ link, now, events }) {
       winner = v;
     } else superseded.push(e.id);
   }
-  if (!winner) fail("room-not-found", "no room candidate is valid (OS-RES-2)");
+  // OS-LWW-7: a newer expired version ends the older ones (v1: across authors)
+  if (winner && endedBy(expired.room, winner.event)) {
+    superseded.push(winner.event.id);
+    winner = null;
+  }
+  if (!winner) fail("room-not-found", "no room candidate is valid (OS-RES-2), or a newer version has expired (OS-LWW-7)");
   // 7-9. response candidates against the winner, then last-write-wins per author
   const responseCandidates = unique.filter((e) => !hasTag(e, "d", ctx.dTag)
     && (ctx.profile === "v2" ? hasTag(e, "a", ctx.address) : hasTag(e, "e", winner.event.id)));
@@ -102,6 +113,13 @@ export async function resolveDetailed({ link, now, events }) {
       superseded.push(prev.event.id);
       perAuthor.set(e.pubkey, { event: e, ...payload });
     } else superseded.push(e.id);
+  }
+  // OS-LWW-7: an author's newer expired response ends the older ones
+  for (const [author, r] of [...perAuthor]) {
+    if (endedBy(expired.response.filter((t) => t.pubkey === author), r.event)) {
+      superseded.push(r.event.id);
+      perAuthor.delete(author);
+    }
   }
   // 10-12. availability, counts, output
   const slots = instants(winner.start, winner.mask);
