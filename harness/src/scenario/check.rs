@@ -57,6 +57,9 @@ pub enum Expected {
         available: Vec<i64>,
         /// The room's slots at the time (for the v2 expiration).
         room_slots: Vec<i64>,
+        /// The v2 expiration the response must carry when it is not the one
+        /// computed from `room_slots` (the winning room event's own value).
+        expiration: Option<u64>,
     },
 }
 
@@ -205,6 +208,7 @@ pub fn published_event(
             name,
             available,
             room_slots,
+            expiration,
         } => {
             let expect_d = match profile {
                 Profile::V1 => ev::first_tag_value(&tags, "e")
@@ -226,7 +230,16 @@ pub fn published_event(
                     format!("no [\"a\", {address:?}] tag"),
                 ));
             }
-            check_expiration(profile, exp, room_slots, findings);
+            match (profile, expiration) {
+                (Profile::V2, Some(want)) if exp != Some(*want) => findings.push(Finding::new(
+                    &["OS-EXPIRY-4"],
+                    format!(
+                        "expiration {exp:?}, expected {want} (the winning room event's own expiration value)"
+                    ),
+                )),
+                (Profile::V2, Some(_)) => {}
+                _ => check_expiration(profile, exp, room_slots, findings),
+            }
             let Some(text) = decrypt(ctx, &e, findings) else {
                 return Some(e);
             };

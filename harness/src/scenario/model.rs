@@ -268,6 +268,12 @@ pub struct Step {
     /// respond: available slots.
     #[serde(default)]
     pub available: Vec<i64>,
+    /// respond, v2: the described room event whose `expiration` tag the
+    /// response must carry (OS-EXPIRY-4: the room version's value, not one
+    /// computed from its slots); default: the value computed from the
+    /// room's slots.
+    #[serde(default)]
+    pub expiration_of: Option<String>,
     /// join/respond/update: how the room's canonical link is spoiled before
     /// it is given to the client (absent: the canonical link).
     #[serde(default)]

@@ -415,6 +415,10 @@ fn run_step(
                     name: name.clone(),
                     available: step.available.clone(),
                     room_slots: cx.room_slots.get(&step.room).cloned().unwrap_or_default(),
+                    expiration: match &step.expiration_of {
+                        None => None,
+                        Some(n) => Some(expiration_of(cx, n)?),
+                    },
                 },
                 _ => Expected::Room {
                     title: title.clone(),
@@ -794,4 +798,25 @@ pub fn render_text(outcomes: &[Outcome]) -> String {
         count(|s| matches!(s, Status::Broken(_))),
     ));
     out
+}
+
+/// The `expiration` tag value of the described event `name` (a step's
+/// `expiration_of`); a scenario error when there is none.
+fn expiration_of(cx: &Ctx<'_>, name: &str) -> Result<u64, String> {
+    let built = cx
+        .fx
+        .events
+        .get(name)
+        .ok_or_else(|| format!("expiration_of names no described event: {name}"))?;
+    built
+        .json
+        .get("tags")
+        .and_then(Value::as_array)
+        .and_then(|tags| {
+            tags.iter().find_map(|t| {
+                let t = t.as_array()?;
+                (t.first()?.as_str()? == "expiration").then(|| t.get(1)?.as_str()?.parse().ok())?
+            })
+        })
+        .ok_or_else(|| format!("expiration_of: event {name} has no expiration tag"))
 }

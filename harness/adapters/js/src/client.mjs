@@ -19,12 +19,12 @@ import { parseLink, formatLink } from "./link.mjs";
 import { deriveKeys, deriveSigningKey } from "./kdf.mjs";
 import { roomDTag, responseDTag } from "./blind.mjs";
 import { writeRoom, writeResponse } from "./payload.mjs";
-import { roomFromSlots, chooseResponse, SLOT } from "./mask.mjs";
+import { roomFromSlots, chooseResponse } from "./mask.mjs";
 import { KIND, roomContext, checkShape, checkIdAndSig, buildRoomEvent, buildResponseEvent, nextCreatedAt } from "./event.mjs";
 import { resolveDetailed } from "./resolution.mjs";
+import { readExpiration } from "./expiry.mjs";
 import { hasWebSocket, query, publish } from "./net.mjs";
 
-const EXPIRY_MARGIN = 604800; // OS-EXPIRY-4: seven days after the horizon
 const SECP256K1_N = BigInt("0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141");
 const UUID_LOWER = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -228,8 +228,9 @@ async function respond(input) {
   const roomEventId = winner.event.id;
   const dTag = await responseDTag(ctx.profile, ctx.blindKey, ctx.link.roomId, key.publicKey, roomEventId);
   const createdAt = nextCreatedAt(now, previousCreatedAt(events, key.publicKey, dTag));
-  // OS-EXPIRY-4: the room's value, horizon + 7 days, from the winning room's payload.
-  const expiration = winner.start + winner.mask.length * SLOT + EXPIRY_MARGIN;
+  // OS-EXPIRY-4: the winning room event's own expiration value, copied (v2
+  // rooms always carry one, OS-EVENT-10); v1 writes none.
+  const expiration = readExpiration(winner.event.tags).value;
   const event = (
     await buildResponseEvent({
       link: link.text,
