@@ -160,7 +160,9 @@ async fn forgeries(url: &str, options: &Options) -> (Finding, Finding, Finding) 
 }
 
 /// Provokes a `CLOSED` with a subscription id longer than NIP-01's 64
-/// characters and checks its reason's prefix.
+/// characters and checks its reason's prefix. The request is outside
+/// NIP-01, so a relay that answers it with a `NOTICE` instead is not judged
+/// (a `CLOSED` without a prefix, or no answer at all, is a breach).
 async fn closed_prefix(url: &str, options: &Options) -> Finding {
     let mut conn = match connect(url, options).await {
         Ok(c) => c,
@@ -197,9 +199,12 @@ async fn closed_prefix(url: &str, options: &Options) -> Finding {
                         .to_owned(),
                 );
             }
+            // NIP-01 limits a subscription id to 64 characters, so this REQ
+            // is outside NIP-01 and a NOTICE is not a breach of OS-RELAY-12:
+            // the prefix could not be judged.
             Err(ClientError::Timeout(_)) => {
-                return Finding::NotMet(format!(
-                    "a REQ with a 300-character subscription id was refused with NOTICE {notices:?} instead of CLOSED"
+                return Finding::NotJudged(format!(
+                    "a REQ with a 300-character subscription id (beyond NIP-01's 64) was refused with NOTICE {notices:?}, not CLOSED; NIP-01 does not oblige a CLOSED for it, so the prefix was not judged"
                 ));
             }
             Err(e) => {
