@@ -1496,3 +1496,22 @@ fn os_payload_3_mask_helpers_agree_with_section_10_4() {
     assert_eq!(mask::encode_v1(&room_mask()), ROOM_MASK);
     assert_eq!(mask::decode_v1(ALICE_MASK).unwrap(), alice_mask());
 }
+
+/// OS-PAYLOAD-13: an escaped lone surrogate is `payload-json`.
+#[test]
+fn os_payload_13_lone_surrogate_escapes_are_payload_json() {
+    // A high surrogate escape alone, a low one alone, and a high one followed
+    // by a non-surrogate escape: payload-json in both profiles.
+    for bad in [r"Team \ud800sync", r"\udc00Team", r"Team \ud83d\u0041"] {
+        let v1 = format!(r#"{{"t":"{bad}","s":1748851200,"o":"11"}}"#);
+        assert_eq!(room_v1(&v1), Err(ErrorCode::PayloadJson), "{bad}");
+        let v1 = format!(r#"{{"n":"{bad}","o":"01"}}"#);
+        assert_eq!(response_v1(&v1), Err(ErrorCode::PayloadJson), "{bad}");
+    }
+    // A pair of escapes is one character.
+    let v1 = r#"{"t":"Team \ud83d\ude00","s":1748851200,"o":"11"}"#;
+    assert_eq!(
+        room_v1(v1).map(|p| p.title),
+        Ok("Team \u{1f600}".to_owned())
+    );
+}
