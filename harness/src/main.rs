@@ -120,13 +120,13 @@ struct FuzzArgs {
     #[command(flatten)]
     target: Target,
     /// Only this suite (repeatable), e.g. `masks`.
-    #[arg(long = "suite", value_name = "S")]
+    #[arg(long = "suite", value_name = "S", value_parser = suite_name)]
     suites: Vec<String>,
     /// Only this operation (repeatable), e.g. `decode_v2`.
     #[arg(long = "operation", value_name = "OP")]
     operations: Vec<String>,
     /// Only this profile (repeatable): `v1`, `v2` or `any`.
-    #[arg(long = "profile", value_name = "P")]
+    #[arg(long = "profile", value_name = "P", value_parser = ["v1", "v2", "any"])]
     profiles: Vec<String>,
     /// Run for this many seconds.
     #[arg(long, value_name = "N", conflicts_with = "cases")]
@@ -144,11 +144,28 @@ struct FuzzArgs {
     output: Output,
 }
 
+/// A `--suite` value: the name of a vector file without `.json`. A typo is
+/// a usage error (exit status 2), not a run that selects nothing.
+fn suite_name(s: &str) -> Result<String, String> {
+    let known: Vec<&str> = openslots_vectors::FILES
+        .iter()
+        .filter_map(|(f, _)| f.strip_suffix(".json"))
+        .collect();
+    if known.contains(&s) {
+        Ok(s.to_owned())
+    } else {
+        Err(format!(
+            "no suite {s:?}; the suites are {}",
+            known.join(", ")
+        ))
+    }
+}
+
 /// Which cases to run.
 #[derive(Args, Clone, Debug)]
 struct FilterArgs {
     /// Only this suite (repeatable), e.g. `link`.
-    #[arg(long = "suite", value_name = "S")]
+    #[arg(long = "suite", value_name = "S", value_parser = suite_name)]
     suites: Vec<String>,
     /// Only this case (repeatable), e.g. `link/12`.
     #[arg(long = "case", value_name = "ID")]

@@ -163,9 +163,39 @@ fn numbers_compare_by_value() {
 #[test]
 fn filters_that_select_nothing_are_refused() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_openslots-harness"))
-        .args(["vectors", "--suite", "links"])
+        .args(["vectors", "--suite", "link", "--case", "link/99999"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("the filters select no case"));
+}
+
+#[test]
+fn typos_in_filters_are_usage_errors() {
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_openslots-harness"))
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // An unknown suite, even beside a valid one, names the suites.
+    let (code, err) = run(&["vectors", "--suite", "link", "--suite", "links"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("no suite \"links\"") && err.contains("lww"),
+        "{err}"
+    );
+    // An unknown profile.
+    let (code, err) = run(&["fuzz", "--profile", "v3", "--seconds", "1"]);
+    assert_eq!(code, Some(2), "{err}");
+    let (code, err) = run(&["client", "--profile", "v3"]);
+    assert_eq!(code, Some(2), "{err}");
+    // A scenario prefix that matches nothing.
+    let (code, err) = run(&["client", "--only", "zzz"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("no scenario id starts with \"zzz\""), "{err}");
 }

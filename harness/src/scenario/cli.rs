@@ -23,7 +23,7 @@ pub struct ClientArgs {
     #[arg(long)]
     pub only: Option<String>,
     /// Only this profile (`v1` or `v2`).
-    #[arg(long)]
+    #[arg(long, value_parser = ["v1", "v2"])]
     pub profile: Option<String>,
     /// The adapter's command line (adapter protocol; split on whitespace,
     /// quotes group, no shell); without it, the reference client runs in
@@ -72,6 +72,17 @@ pub fn client(args: &ClientArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // A typo in --only is a usage error (exit status 2), not a run of
+    // nothing that passes.
+    if let Some(only) = &args.only
+        && scenarios.is_empty()
+    {
+        eprintln!(
+            "error: no scenario id starts with {only:?} (see {}; ids are the file names without .json)",
+            args.scenarios.display()
+        );
+        return ExitCode::from(2);
+    }
     let mut adapter: Box<dyn ClientAdapter> = match &args.adapter {
         None => Box::new(TransportClient::reference()),
         Some(cmd) => match Process::new(cmd, Duration::from_secs_f64(args.timeout.max(1.0))) {
