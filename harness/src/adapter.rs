@@ -353,8 +353,16 @@ impl Process {
     ///
     /// When the command line cannot be split.
     pub fn new(command: &str, timeout: Duration) -> Result<Self, String> {
+        let argv = split_command(command)?;
+        if let Some(program) = argv.first()
+            && !program_exists(program)
+        {
+            return Err(format!(
+                "cannot start the adapter: no program {program:?} (as a path, or on PATH)"
+            ));
+        }
         Ok(Self {
-            argv: split_command(command)?,
+            argv,
             timeout,
             session: None,
             next_id: 1,
@@ -671,4 +679,16 @@ impl Drop for Process {
             s.kill();
         }
     }
+}
+
+/// Whether `program` names an existing file: a path when it contains a
+/// `/`, else a file in one of the directories of `PATH`. A missing program
+/// is a setup error (exit status 2), not a conformance failure.
+fn program_exists(program: &str) -> bool {
+    let path = std::path::Path::new(program);
+    if program.contains('/') {
+        return path.is_file();
+    }
+    std::env::var_os("PATH")
+        .is_some_and(|dirs| std::env::split_paths(&dirs).any(|d| d.join(program).is_file()))
 }

@@ -407,18 +407,23 @@ fn a_should_level_difference_is_a_warning_not_a_failure() {
     assert_eq!(o.report["totals"]["pass"], total_cases() - want.len());
 }
 
+/// A missing adapter program is a setup error: exit status 2 and a message
+/// on standard error, not a failed conformance run (adapter protocol §5).
 #[test]
 fn an_adapter_that_cannot_start_is_an_error() {
-    let o = harness(&[
-        "vectors",
-        "--adapter",
-        "/nonexistent/openslots-adapter",
-        "--format",
-        "json",
-    ]);
-    assert_eq!(o.code, 1);
-    let err = o.report["runs"][0]["error"].as_str().unwrap();
-    assert!(err.contains("cannot start"), "{err}");
+    let out = Command::new(HARNESS)
+        .args([
+            "vectors",
+            "--adapter",
+            "/nonexistent/openslots-adapter",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot start the adapter"), "{err}");
 }
 
 fn temp(name: &str) -> PathBuf {

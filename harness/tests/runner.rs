@@ -194,6 +194,13 @@ fn typos_in_filters_are_usage_errors() {
     assert_eq!(code, Some(2), "{err}");
     let (code, err) = run(&["client", "--profile", "v3"]);
     assert_eq!(code, Some(2), "{err}");
+    // An adapter program that does not exist is a setup error, not a
+    // conformance failure.
+    for cmd in ["vectors", "client"] {
+        let (code, err) = run(&[cmd, "--adapter", "/nonexistent/adapter --flag"]);
+        assert_eq!(code, Some(2), "{cmd}: {err}");
+        assert!(err.contains("no program"), "{cmd}: {err}");
+    }
     // A scenario prefix that matches nothing.
     let (code, err) = run(&["client", "--only", "zzz"]);
     assert_eq!(code, Some(2));

@@ -87,9 +87,11 @@ pub fn client(args: &ClientArgs) -> ExitCode {
         None => Box::new(TransportClient::reference()),
         Some(cmd) => match Process::new(cmd, Duration::from_secs_f64(args.timeout.max(1.0))) {
             Ok(p) => Box::new(TransportClient::new(Box::new(p))),
+            // The harness could not do what it was asked: exit status 2
+            // (adapter protocol §5).
             Err(e) => {
                 eprintln!("error: {e}");
-                return ExitCode::FAILURE;
+                return ExitCode::from(2);
             }
         },
     };
