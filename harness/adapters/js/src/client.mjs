@@ -23,6 +23,7 @@ import { roomFromSlots, chooseResponse, SLOT } from "./mask.mjs";
 import { KIND, roomContext, checkShape, checkIdAndSig, buildRoomEvent, buildResponseEvent, nextCreatedAt } from "./event.mjs";
 import { resolveDetailed } from "./resolution.mjs";
 import { hasWebSocket, query, publish } from "./net.mjs";
+import { WRAP_CLIENT_OPERATIONS } from "./client-wrap.mjs";
 
 const EXPIRY_MARGIN = 604800; // OS-EXPIRY-4: seven days after the horizon
 const SECP256K1_N = BigInt("0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141");
@@ -289,4 +290,6 @@ export const CLIENT_OPERATIONS = {
   join_room: needsNetwork(joinRoom),
   respond: needsNetwork(respond),
   update_room: needsNetwork(updateRoom),
+  publish_wrapper_set: needsNetwork(WRAP_CLIENT_OPERATIONS.publish_wrapper_set),
+  join_group: needsNetwork(WRAP_CLIENT_OPERATIONS.join_group),
 };
