@@ -1,7 +1,7 @@
 //! Bench group `wrap` (spec §19.2): the passphrase derivation
 //! (`derive_intermediate`: NFKC and scrypt with N = 2^LOG_N, r = 8, p = 1)
 //! beside the `scrypt` crate called directly with the same inputs in the
-//! same run, at LOG_N 10, 14 and 16 (the reference must add nothing
+//! same run, at LOG_N 10, 12, 14 and 16 (the reference must add nothing
 //! measurable to the memory-hard cost); and finding and opening one
 //! member's wrapper in a set of 50 from the member's stored intermediate
 //! (`open_set_with_intermediate`: one HMAC for the locator, a binary
@@ -29,7 +29,7 @@ fn bench_derive(c: &mut Criterion<Clock>) {
     let mut group = c.benchmark_group("wrap");
     group.sample_size(10);
     let salt = [0x5a; 16];
-    for log_n in [10u8, 14, 16] {
+    for log_n in [10u8, 12, 14, 16] {
         let i = wrap::derive_intermediate("correct horse battery staple", &salt, log_n).unwrap();
         assert_eq!(
             i.as_bytes(),

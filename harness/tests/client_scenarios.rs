@@ -66,6 +66,8 @@ impl ClientAdapter for Validating {
             let def = match op {
                 "create_room" => "create_room_output",
                 "join_room" => "join_room_output",
+                "publish_wrapper_set" => "publish_wrapper_set_output",
+                "join_group" => "join_group_output",
                 _ => "publication",
             };
             self.check(def, out);

@@ -66,6 +66,7 @@ pub mod mask;
 pub mod payload;
 pub mod resolution;
 pub mod wrap;
+pub mod wrap_set;
 
 pub use error::{ErrorCode, Failure, SpecError};
 

@@ -168,6 +168,9 @@ fn offset(now: u64, by: i64) -> Result<u64, String> {
 }
 
 fn build_event(s: &Scenario, fx: &Fixtures, e: &EventSpec) -> Result<BuiltEvent, String> {
+    if e.role == Role::WrapperSet {
+        return super::wrap::build_set(s, e);
+    }
     if let Some(name) = &e.copy_of {
         return copy_of(fx, e, name);
     }
@@ -185,7 +188,7 @@ fn build_event(s: &Scenario, fx: &Fixtures, e: &EventSpec) -> Result<BuiltEvent,
     let ctx = &room.ctx;
     let author = e.author.clone().unwrap_or_else(|| match e.role {
         Role::Room => spec.host.clone(),
-        Role::Response => String::new(),
+        Role::Response | Role::WrapperSet => String::new(),
     });
     if author.is_empty() {
         return Err("a response needs an author".into());
@@ -218,6 +221,7 @@ fn build_event(s: &Scenario, fx: &Fixtures, e: &EventSpec) -> Result<BuiltEvent,
                 .ok_or("no expiration for these slots")?;
             (text, ev::room_tags(profile, &ctx.room_d, exp))
         }
+        Role::WrapperSet => return Err("a wrapper set is built by scenario::wrap".into()),
         Role::Response => {
             let answers = e
                 .answers

@@ -6,6 +6,7 @@
 //! - [`relays`]: the scenario's mock relays (crate `openslots-mock-relay`).
 //! - [`check`]: what the client concluded, what it published, what it leaked.
 //! - [`run`]: the runner, which drives any [`ClientAdapter`].
+//! - [`wrap`]: member access groups, wrapper sets and their checks.
 
 pub mod build;
 pub mod check;
@@ -14,6 +15,7 @@ pub mod model;
 pub mod relays;
 pub mod report;
 pub mod run;
+pub mod wrap;
 
 use serde_json::{Value, json};
 

@@ -14,7 +14,14 @@ use serde::Deserialize;
 use serde_json::Value;
 
 /// The client operations of the adapter protocol (§9).
-pub const CLIENT_OPS: &[&str] = &["create_room", "join_room", "respond", "update_room"];
+pub const CLIENT_OPS: &[&str] = &[
+    "create_room",
+    "join_room",
+    "respond",
+    "update_room",
+    "publish_wrapper_set",
+    "join_group",
+];
 
 /// One scenario file.
 #[derive(Clone, Debug, Deserialize)]
@@ -41,6 +48,9 @@ pub struct Scenario {
     pub now: u64,
     /// Rooms by name; `main` is the default room of events and steps.
     pub rooms: BTreeMap<String, RoomSpec>,
+    /// Member access groups by name (spec §19.2).
+    #[serde(default)]
+    pub groups: BTreeMap<String, super::wrap::GroupSpec>,
     /// Events the harness builds and signs before the relays start.
     #[serde(default)]
     pub events: Vec<EventSpec>,
@@ -165,6 +175,9 @@ pub struct EventSpec {
     /// stands for the v2 room address (`30078:<host>:<room d-tag>`).
     #[serde(default)]
     pub extra_tags: Vec<Vec<String>>,
+    /// For a wrapper set: its group, epoch and wrappers.
+    #[serde(default)]
+    pub wrap: Option<super::wrap::SetSpec>,
 }
 
 /// Room or response.
@@ -175,6 +188,8 @@ pub enum Role {
     Room,
     /// A response event.
     Response,
+    /// A member access wrapper set (OS-WRAP-16).
+    WrapperSet,
 }
 
 /// Which half of the id space an event's id must fall in.
@@ -222,6 +237,10 @@ pub enum Op {
     Respond,
     /// `update_room`.
     UpdateRoom,
+    /// `publish_wrapper_set` (adapter protocol §11.1).
+    PublishWrapperSet,
+    /// `join_group` (adapter protocol §11.1).
+    JoinGroup,
 }
 
 impl Op {
@@ -232,6 +251,8 @@ impl Op {
             Self::JoinRoom => "join_room",
             Self::Respond => "respond",
             Self::UpdateRoom => "update_room",
+            Self::PublishWrapperSet => "publish_wrapper_set",
+            Self::JoinGroup => "join_group",
         }
     }
 }
@@ -282,6 +303,9 @@ pub struct Step {
     pub requirements: Vec<String>,
     /// What the operation must give.
     pub expect: Expect,
+    /// Member access: the group and what the host or member passes.
+    #[serde(default)]
+    pub wrap: Option<super::wrap::StepSpec>,
     /// Replaces `expect` in v1.
     #[serde(default)]
     pub expect_v1: Option<Expect>,
@@ -373,6 +397,9 @@ pub struct Expect {
     /// publish: the published `created_at` as an offset from `now`.
     #[serde(default)]
     pub created_at: Option<i64>,
+    /// Member access: epoch, winning set, secret, rejected sets.
+    #[serde(default)]
+    pub wrap: Option<super::wrap::WrapExpect>,
 }
 
 /// One expected participant.

@@ -137,6 +137,8 @@ struct Ctx<'a> {
     room_slots: BTreeMap<String, Vec<i64>>,
     /// Every event the client published: (room, actor, event).
     published: Vec<(String, String, Event)>,
+    /// Member access state across steps.
+    wrap: super::wrap::WrapState,
 }
 
 fn run_inner(
@@ -160,6 +162,7 @@ fn run_inner(
             .map(|(n, r)| (n.clone(), r.slots.clone()))
             .collect(),
         published: Vec::new(),
+        wrap: super::wrap::WrapState::default(),
     };
     let mut skipped = None;
     for (i, step) in s.steps.iter().enumerate() {
@@ -196,6 +199,7 @@ fn run_inner(
     let mut cross = Vec::new();
     check::cross_room(profile, &cx.published, &mut cross);
     check::secrets_on_the_wire(&cx.fx.rooms, &cx.relays, &mut cross);
+    super::wrap::cross_checks(&cx.wrap, &cx.relays, &mut cross);
     findings.extend(cross.into_iter().map(|finding| StepFinding {
         step: 0,
         op: "all".into(),
@@ -238,6 +242,32 @@ fn run_step(
 ) -> Result<Option<String>, String> {
     let s = cx.s;
     let profile = cx.fx.profile;
+    if matches!(step.op, Op::PublishWrapperSet | Op::JoinGroup) {
+        let wcx = super::wrap::StepCtx {
+            s,
+            fx: &cx.fx,
+            relays: &cx.relays,
+            published_ids: &cx.published_ids,
+        };
+        let expect = expect_for(step, profile);
+        let r = super::wrap::run_step(
+            &wcx,
+            &mut cx.wrap,
+            index,
+            step,
+            expect,
+            now,
+            client,
+            findings,
+        )?;
+        return Ok(match r {
+            Ok(id) => {
+                cx.published_ids.push(id);
+                None
+            }
+            Err(skip) => Some(skip),
+        });
+    }
     let room_spec = s
         .rooms
         .get(&step.room)
@@ -308,6 +338,7 @@ fn run_step(
             "title": title,
             "slots": slots,
         }),
+        Op::PublishWrapperSet | Op::JoinGroup => return Err("a member access step".into()),
     };
     if let (Value::Object(m), Value::Object(x)) = (&mut input, extra) {
         m.extend(x);
@@ -405,6 +436,7 @@ fn run_step(
         (Reply::Ok(v), None) => v,
     };
     match step.op {
+        Op::PublishWrapperSet | Op::JoinGroup => return Err("a member access step".into()),
         Op::JoinRoom => {
             check_join(cx, step, &room, expect, &value, findings)?;
             cx.published_ids.push(None);

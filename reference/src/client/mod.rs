@@ -19,6 +19,7 @@
 
 pub mod net;
 pub mod ops;
+pub mod wrap;
 
 use std::time::Duration;
 

@@ -19,7 +19,14 @@ use crate::kdf::DeviceSecret;
 use crate::link::Link;
 
 /// The names of the client operations.
-pub const OPERATIONS: &[&str] = &["create_room", "join_room", "respond", "update_room"];
+pub const OPERATIONS: &[&str] = &[
+    "create_room",
+    "join_room",
+    "respond",
+    "update_room",
+    "publish_wrapper_set",
+    "join_group",
+];
 
 /// A failed operation: a spec §15 code (absent for unusable input) and a message.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -148,7 +155,7 @@ fn rand_of(nonce: &str, aux_rand: &str) -> Result<Randomness, OpError> {
     })
 }
 
-fn published_json(p: &Published) -> Value {
+pub(crate) fn published_json(p: &Published) -> Value {
     json!({
         "event_id": p.event.id.to_hex(),
         "pubkey": p.event.pubkey.to_hex(),
@@ -258,6 +265,7 @@ async fn dispatch(op: &str, profile: &str, input: &Value) -> Result<Value, OpErr
             .await?;
             Ok(published_json(&p))
         }
+        "publish_wrapper_set" | "join_group" => super::wrap::dispatch(op, input).await,
         other => Err(OpError::input(format!("not a client operation: {other}"))),
     }
 }

@@ -24,6 +24,7 @@ import { KIND, roomContext, checkShape, checkIdAndSig, buildRoomEvent, buildResp
 import { resolveDetailed } from "./resolution.mjs";
 import { readExpiration } from "./expiry.mjs";
 import { hasWebSocket, query, publish } from "./net.mjs";
+import { WRAP_CLIENT_OPERATIONS } from "./client-wrap.mjs";
 
 const SECP256K1_N = BigInt("0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141");
 const UUID_LOWER = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -290,4 +291,6 @@ export const CLIENT_OPERATIONS = {
   join_room: needsNetwork(joinRoom),
   respond: needsNetwork(respond),
   update_room: needsNetwork(updateRoom),
+  publish_wrapper_set: needsNetwork(WRAP_CLIENT_OPERATIONS.publish_wrapper_set),
+  join_group: needsNetwork(WRAP_CLIENT_OPERATIONS.join_group),
 };

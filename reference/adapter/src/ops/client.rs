@@ -38,3 +38,15 @@ pub fn respond(profile: &str, input: &Value) -> OpResult {
 pub fn update_room(profile: &str, input: &Value) -> OpResult {
     run("update_room", profile, input)
 }
+
+/// `publish_wrapper_set`: publishes the wrapper set of the current epoch
+/// (adapter protocol §11.1).
+pub fn publish_wrapper_set(profile: &str, input: &Value) -> OpResult {
+    run("publish_wrapper_set", profile, input)
+}
+
+/// `join_group`: reads the group's wrapper set and opens the member's
+/// wrapper (adapter protocol §11.1).
+pub fn join_group(profile: &str, input: &Value) -> OpResult {
+    run("join_group", profile, input)
+}
