@@ -66,6 +66,8 @@ impl ClientAdapter for Validating {
             let def = match op {
                 "create_room" => "create_room_output",
                 "join_room" => "join_room_output",
+                "request_booking" => "request_booking_output",
+                "settle_bookings" => "settle_bookings_output",
                 _ => "publication",
             };
             self.check(def, out);

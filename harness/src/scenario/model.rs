@@ -14,7 +14,14 @@ use serde::Deserialize;
 use serde_json::Value;
 
 /// The client operations of the adapter protocol (§9).
-pub const CLIENT_OPS: &[&str] = &["create_room", "join_room", "respond", "update_room"];
+pub const CLIENT_OPS: &[&str] = &[
+    "create_room",
+    "join_room",
+    "respond",
+    "update_room",
+    "request_booking",
+    "settle_bookings",
+];
 
 /// One scenario file.
 #[derive(Clone, Debug, Deserialize)]
@@ -70,6 +77,10 @@ pub struct RoomSpec {
     pub title: String,
     /// Offered slots, Unix seconds.
     pub slots: Vec<i64>,
+    /// v2: the room offers its slots for booking (OS-BOOK-2); every room
+    /// event of the room, described or written by a step, carries it.
+    #[serde(default)]
+    pub book: Option<super::booking::BookSpec>,
 }
 
 fn default_host() -> String {
@@ -165,6 +176,19 @@ pub struct EventSpec {
     /// stands for the v2 room address (`30078:<host>:<room d-tag>`).
     #[serde(default)]
     pub extra_tags: Vec<Vec<String>>,
+    /// Request: the receipt (by name) whose commitment it carries.
+    #[serde(default)]
+    pub receipt: Option<String>,
+    /// Request: the receipt (by name) whose nonce it presents.
+    #[serde(default)]
+    pub reveal: Option<String>,
+    /// Request: the room event (by name) it names in `seen`; its
+    /// expiration is the request's.
+    #[serde(default)]
+    pub seen: Option<String>,
+    /// Manifest: its lists, commitments named by receipt.
+    #[serde(default)]
+    pub manifest: Option<super::booking::ManifestSpec>,
 }
 
 /// Room or response.
@@ -175,6 +199,10 @@ pub enum Role {
     Room,
     /// A response event.
     Response,
+    /// A booking request event (OS-BOOK-5); `slots` are the requested slots.
+    Request,
+    /// A manifest event (OS-BOOK-7), by the room's host unless `author` says.
+    Manifest,
 }
 
 /// Which half of the id space an event's id must fall in.
@@ -222,6 +250,10 @@ pub enum Op {
     Respond,
     /// `update_room`.
     UpdateRoom,
+    /// `request_booking` (adapter protocol §10.1).
+    RequestBooking,
+    /// `settle_bookings` (adapter protocol §10.1).
+    SettleBookings,
 }
 
 impl Op {
@@ -232,6 +264,8 @@ impl Op {
             Self::JoinRoom => "join_room",
             Self::Respond => "respond",
             Self::UpdateRoom => "update_room",
+            Self::RequestBooking => "request_booking",
+            Self::SettleBookings => "settle_bookings",
         }
     }
 }
@@ -272,6 +306,18 @@ pub struct Step {
     /// it is given to the client (absent: the canonical link).
     #[serde(default)]
     pub link_edit: Option<LinkEdit>,
+    /// request_booking: the receipt (by name) of the new request.
+    #[serde(default)]
+    pub receipt: Option<String>,
+    /// request_booking: the receipt (by name) presented.
+    #[serde(default)]
+    pub reveal: Option<String>,
+    /// join_room: the receipts (by name) whose state to report.
+    #[serde(default)]
+    pub receipts: Vec<String>,
+    /// settle_bookings: the host's holds.
+    #[serde(default)]
+    pub holds: Vec<super::booking::HoldSpec>,
     /// The requirements this step checks; every failure names them.
     pub requirements: Vec<String>,
     /// What the operation must give.
@@ -367,6 +413,15 @@ pub struct Expect {
     /// publish: the published `created_at` as an offset from `now`.
     #[serde(default)]
     pub created_at: Option<i64>,
+    /// join_room: per receipt given, its booking state (OS-BOOK-6).
+    #[serde(default)]
+    pub bookings: Option<BTreeMap<String, super::booking::ExpectBooking>>,
+    /// settle_bookings: whether a new manifest version is published.
+    #[serde(default)]
+    pub changed: Option<bool>,
+    /// settle_bookings: the manifest decided, commitments named by receipt.
+    #[serde(default)]
+    pub manifest: Option<super::booking::ManifestSpec>,
 }
 
 /// One expected participant.

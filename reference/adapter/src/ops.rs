@@ -63,6 +63,8 @@ pub const OPERATIONS: &[(&str, Operation)] = &[
     ("join_room", client::join_room),
     ("respond", client::respond),
     ("update_room", client::update_room),
+    ("request_booking", client::request_booking),
+    ("settle_bookings", client::settle_bookings),
     ("derive_intermediate", wrap::derive_intermediate),
     ("member_keys", wrap::member_keys),
     ("seal_wrapper", wrap::seal_wrapper),

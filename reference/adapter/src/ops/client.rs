@@ -1,6 +1,7 @@
-//! The client operations (spec/adapter-protocol.md §9): `create_room`,
-//! `join_room`, `respond` and `update_room` over real relays, by the
-//! reference client of the `openslots` crate (feature `client`).
+//! The client operations (spec/adapter-protocol.md §9 and §10.1):
+//! `create_room`, `join_room`, `respond`, `update_room`, `request_booking`
+//! and `settle_bookings` over real relays, by the reference client of the
+//! `openslots` crate (feature `client`).
 
 use serde_json::Value;
 
@@ -37,4 +38,14 @@ pub fn respond(profile: &str, input: &Value) -> OpResult {
 /// `update_room`: joins, then publishes a new room version as its host.
 pub fn update_room(profile: &str, input: &Value) -> OpResult {
     run("update_room", profile, input)
+}
+
+/// `request_booking`: joins, then publishes the attendee's booking request.
+pub fn request_booking(profile: &str, input: &Value) -> OpResult {
+    run("request_booking", profile, input)
+}
+
+/// `settle_bookings`: joins as the host, decides, publishes the manifest.
+pub fn settle_bookings(profile: &str, input: &Value) -> OpResult {
+    run("settle_bookings", profile, input)
 }
