@@ -14,6 +14,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use nostr::event::Event;
@@ -25,7 +26,7 @@ use openslots_adapter::reference::client::booking as cb;
 use openslots_adapter::reference::client::net;
 use openslots_adapter::reference::event::RoomContext;
 use openslots_adapter::reference::link::Link;
-use openslots_adapter::reference::{SpecError, cipher, lww, mask};
+use openslots_adapter::reference::{SpecError, cipher, lww};
 use openslots_harness::scenario::model::load_dir;
 use openslots_harness::scenario::run::{Status, run_all};
 use openslots_harness::scenario::{ClientAdapter, Reply, TransportClient};
@@ -70,10 +71,14 @@ fn decide_arrival(
     booking::decide(room, now, previous, holds, &reordered)
 }
 
-/// Slots judged against the versions the requests name in `seen`: every
-/// slot one of them offered counts as offered.
+/// The room versions this host device wrote: event id to offered slots.
+static WRITTEN: Mutex<BTreeMap<String, Vec<i64>>> = Mutex::new(BTreeMap::new());
+
+/// Slots judged against the versions the requests name in `seen`, as this
+/// host device remembers writing them: every slot one of them offered
+/// counts as offered.
 fn decide_seen(
-    joined: &Joined,
+    _joined: &Joined,
     room: &CurrentRoom<'_>,
     now: i64,
     previous: &Manifest,
@@ -81,19 +86,10 @@ fn decide_seen(
     requests: &[CountedRequest],
 ) -> Result<Manifest, BookingError> {
     let mut offered: BTreeSet<i64> = room.offered.clone();
+    let written = WRITTEN.lock().unwrap();
     for r in requests {
-        let seen = joined
-            .events
-            .iter()
-            .filter(|e| e.id.to_hex() == r.request.seen)
-            .find_map(|e| {
-                joined
-                    .ctx
-                    .open_room(e, u64::try_from(now).unwrap_or(0))
-                    .ok()
-            });
-        if let Some(p) = seen {
-            offered.extend(mask::slots_of(p.start, &p.mask));
+        if let Some(slots) = written.get(&r.request.seen) {
+            offered.extend(slots.iter().copied());
         }
     }
     let seen_room = CurrentRoom {
@@ -186,6 +182,18 @@ impl ClientAdapter for Naive {
             };
         }
         let reply = self.reference.call(op, profile, input);
+        if matches!(op, "create_room" | "update_room")
+            && let Reply::Ok(out) = &reply
+            && let (Some(id), Some(slots)) = (
+                out.get("event_id").and_then(Value::as_str),
+                input.get("slots").and_then(Value::as_array),
+            )
+        {
+            WRITTEN.lock().unwrap().insert(
+                id.to_owned(),
+                slots.iter().filter_map(Value::as_i64).collect(),
+            );
+        }
         if self.mistake == Mistake::AnyManifest
             && op == "join_room"
             && input.get("receipts").is_some()
