@@ -108,10 +108,17 @@ fn the_handshake_lists_exactly_the_operations_the_vectors_and_scenarios_use() {
     let client = scenario_operations();
     assert_eq!(
         client,
-        ["create_room", "join_room", "respond", "update_room"]
-            .into_iter()
-            .map(str::to_owned)
-            .collect::<BTreeSet<_>>()
+        [
+            "create_room",
+            "join_room",
+            "respond",
+            "update_room",
+            "request_booking",
+            "settle_bookings"
+        ]
+        .into_iter()
+        .map(str::to_owned)
+        .collect::<BTreeSet<_>>()
     );
     used.extend(client);
     assert_eq!(listed, used);
