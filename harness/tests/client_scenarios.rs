@@ -68,6 +68,8 @@ impl ClientAdapter for Validating {
                 "join_room" => "join_room_output",
                 "publish_wrapper_set" => "publish_wrapper_set_output",
                 "join_group" => "join_group_output",
+                "request_booking" => "request_booking_output",
+                "settle_bookings" => "settle_bookings_output",
                 _ => "publication",
             };
             self.check(def, out);

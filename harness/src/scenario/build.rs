@@ -187,18 +187,25 @@ fn build_event(s: &Scenario, fx: &Fixtures, e: &EventSpec) -> Result<BuiltEvent,
         .ok_or_else(|| format!("unknown room {}", e.room))?;
     let ctx = &room.ctx;
     let author = e.author.clone().unwrap_or_else(|| match e.role {
-        Role::Room => spec.host.clone(),
-        Role::Response | Role::WrapperSet => String::new(),
+        Role::Room | Role::Manifest => spec.host.clone(),
+        Role::Response | Role::Request | Role::WrapperSet => String::new(),
     });
     if author.is_empty() {
-        return Err("a response needs an author".into());
+        return Err("a response or request needs an author".into());
     }
     let signer = actor_keys(ctx, &author)?;
     let author_hex = signer.public_key().to_hex();
     let created_at = offset(s.now, e.at)?;
     let profile = fx.profile;
 
+    let mut booking_key = None;
     let (plaintext, mut tags): (String, Vec<Vec<String>>) = match e.role {
+        Role::Request | Role::Manifest => {
+            let (text, tags, key) =
+                super::booking::describe(s, fx, e, room, &signer, e.role == Role::Request)?;
+            booking_key = Some(key);
+            (text, tags)
+        }
         Role::Room => {
             let slots = e.slots.as_ref().unwrap_or(&spec.slots);
             let (start, offered) = mask::room_from_slots(profile, slots).map_err(fail)?;
@@ -207,14 +214,18 @@ fn build_event(s: &Scenario, fx: &Fixtures, e: &EventSpec) -> Result<BuiltEvent,
                 Profile::V1 => payload::write_room_v1(&title, start, &mask::encode_v1(&offered)),
                 Profile::V2 => {
                     let (n, b) = mask::encode_v2(&offered);
-                    payload::write_v2(
+                    let text = payload::write_v2(
                         PayloadRole::Room,
                         &room.room_id,
                         &author_hex,
                         &title,
                         start,
                         (n, &b),
-                    )
+                    );
+                    match spec.book {
+                        Some(book) => super::booking::with_book(&text, book),
+                        None => text,
+                    }
                 }
             };
             let exp = expiry::v2_expiration(start, offered.len())
@@ -321,7 +332,7 @@ fn build_event(s: &Scenario, fx: &Fixtures, e: &EventSpec) -> Result<BuiltEvent,
     let enc_key = if e.tamper == Some(Tamper::WrongKey) {
         seed(&["wrong-key", &s.id])
     } else {
-        ctx.keys.enc
+        booking_key.unwrap_or(ctx.keys.enc)
     };
     let kind = if e.tamper == Some(Tamper::Kind) {
         1

@@ -2,12 +2,14 @@
 //! relays on a clock the scenario owns.
 //!
 //! - [`model`]: the scenario format (`vectors/scenarios/*.json`).
+//! - [`booking`]: bookings in scenarios (spec §19.1): receipts, requests, manifests.
 //! - [`build`]: keys, links and described events, signed at run time.
 //! - [`relays`]: the scenario's mock relays (crate `openslots-mock-relay`).
 //! - [`check`]: what the client concluded, what it published, what it leaked.
 //! - [`run`]: the runner, which drives any [`ClientAdapter`].
 //! - [`wrap`]: member access groups, wrapper sets and their checks.
 
+pub mod booking;
 pub mod build;
 pub mod check;
 pub mod cli;

@@ -21,6 +21,8 @@ pub const CLIENT_OPS: &[&str] = &[
     "update_room",
     "publish_wrapper_set",
     "join_group",
+    "request_booking",
+    "settle_bookings",
 ];
 
 /// One scenario file.
@@ -80,6 +82,10 @@ pub struct RoomSpec {
     pub title: String,
     /// Offered slots, Unix seconds.
     pub slots: Vec<i64>,
+    /// v2: the room offers its slots for booking (OS-BOOK-2); every room
+    /// event of the room, described or written by a step, carries it.
+    #[serde(default)]
+    pub book: Option<super::booking::BookSpec>,
 }
 
 fn default_host() -> String {
@@ -178,6 +184,19 @@ pub struct EventSpec {
     /// For a wrapper set: its group, epoch and wrappers.
     #[serde(default)]
     pub wrap: Option<super::wrap::SetSpec>,
+    /// Request: the receipt (by name) whose commitment it carries.
+    #[serde(default)]
+    pub receipt: Option<String>,
+    /// Request: the receipt (by name) whose nonce it presents.
+    #[serde(default)]
+    pub reveal: Option<String>,
+    /// Request: the room event (by name) it names in `seen`; its
+    /// expiration is the request's.
+    #[serde(default)]
+    pub seen: Option<String>,
+    /// Manifest: its lists, commitments named by receipt.
+    #[serde(default)]
+    pub manifest: Option<super::booking::ManifestSpec>,
 }
 
 /// Room or response.
@@ -190,6 +209,10 @@ pub enum Role {
     Response,
     /// A member access wrapper set (OS-WRAP-16).
     WrapperSet,
+    /// A booking request event (OS-BOOK-5); `slots` are the requested slots.
+    Request,
+    /// A manifest event (OS-BOOK-7), by the room's host unless `author` says.
+    Manifest,
 }
 
 /// Which half of the id space an event's id must fall in.
@@ -241,6 +264,10 @@ pub enum Op {
     PublishWrapperSet,
     /// `join_group` (adapter protocol §11.1).
     JoinGroup,
+    /// `request_booking` (adapter protocol §10.1).
+    RequestBooking,
+    /// `settle_bookings` (adapter protocol §10.1).
+    SettleBookings,
 }
 
 impl Op {
@@ -253,6 +280,8 @@ impl Op {
             Self::UpdateRoom => "update_room",
             Self::PublishWrapperSet => "publish_wrapper_set",
             Self::JoinGroup => "join_group",
+            Self::RequestBooking => "request_booking",
+            Self::SettleBookings => "settle_bookings",
         }
     }
 }
@@ -299,6 +328,18 @@ pub struct Step {
     /// it is given to the client (absent: the canonical link).
     #[serde(default)]
     pub link_edit: Option<LinkEdit>,
+    /// request_booking: the receipt (by name) of the new request.
+    #[serde(default)]
+    pub receipt: Option<String>,
+    /// request_booking: the receipt (by name) presented.
+    #[serde(default)]
+    pub reveal: Option<String>,
+    /// join_room: the receipts (by name) whose state to report.
+    #[serde(default)]
+    pub receipts: Vec<String>,
+    /// settle_bookings: the host's holds.
+    #[serde(default)]
+    pub holds: Vec<super::booking::HoldSpec>,
     /// The requirements this step checks; every failure names them.
     pub requirements: Vec<String>,
     /// What the operation must give.
@@ -400,6 +441,15 @@ pub struct Expect {
     /// Member access: epoch, winning set, secret, rejected sets.
     #[serde(default)]
     pub wrap: Option<super::wrap::WrapExpect>,
+    /// join_room: per receipt given, its booking state (OS-BOOK-6).
+    #[serde(default)]
+    pub bookings: Option<BTreeMap<String, super::booking::ExpectBooking>>,
+    /// settle_bookings: whether a new manifest version is published.
+    #[serde(default)]
+    pub changed: Option<bool>,
+    /// settle_bookings: the manifest decided, commitments named by receipt.
+    #[serde(default)]
+    pub manifest: Option<super::booking::ManifestSpec>,
 }
 
 /// One expected participant.

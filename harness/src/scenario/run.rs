@@ -200,6 +200,7 @@ fn run_inner(
     check::cross_room(profile, &cx.published, &mut cross);
     check::secrets_on_the_wire(&cx.fx.rooms, &cx.relays, &mut cross);
     super::wrap::cross_checks(&cx.wrap, &cx.relays, &mut cross);
+    super::booking::receipts_on_the_wire(s, &cx.fx, &cx.relays, &cx.published, &mut cross);
     findings.extend(cross.into_iter().map(|finding| StepFinding {
         step: 0,
         op: "all".into(),
@@ -339,9 +340,14 @@ fn run_step(
             "slots": slots,
         }),
         Op::PublishWrapperSet | Op::JoinGroup => return Err("a member access step".into()),
+        Op::RequestBooking | Op::SettleBookings => json!({}),
     };
+    let booking_input = super::booking::step_input(s, profile.name(), step, &link, &device);
     if let (Value::Object(m), Value::Object(x)) = (&mut input, extra) {
         m.extend(x);
+        if let Some(Value::Object(b)) = booking_input {
+            m.extend(b);
+        }
         if step.op != Op::JoinRoom {
             m.insert(
                 "nonce".into(),
@@ -439,7 +445,21 @@ fn run_step(
         Op::PublishWrapperSet | Op::JoinGroup => return Err("a member access step".into()),
         Op::JoinRoom => {
             check_join(cx, step, &room, expect, &value, findings)?;
+            booking_view(cx, step, &room, expect, &names, now).check_join(&value, findings);
             cx.published_ids.push(None);
+        }
+        Op::RequestBooking | Op::SettleBookings => {
+            let view = booking_view(cx, step, &room, expect, &names, now);
+            let e = if step.op == Op::RequestBooking {
+                view.check_request(&value, findings)
+            } else {
+                view.check_settle(&value, findings)
+            };
+            cx.published_ids.push(e.as_ref().map(|e| e.id.to_hex()));
+            if let Some(e) = e {
+                cx.published
+                    .push((step.room.clone(), step.actor.clone(), e));
+            }
         }
         Op::CreateRoom | Op::UpdateRoom | Op::Respond => {
             let expected = match step.op {
@@ -490,6 +510,9 @@ fn run_step(
             if step.op != Op::Respond {
                 cx.room_slots
                     .insert(step.room.clone(), check::offered_slots(profile, &slots));
+                if let Some(book) = room_spec.book {
+                    super::booking::check_room_book(&cx.relays, &room, book, &id, findings);
+                }
             }
             cx.published_ids.push(Some(id));
         }
@@ -588,6 +611,27 @@ fn check_publish(
                 ));
             }
         }
+    }
+}
+
+fn booking_view<'a>(
+    cx: &'a Ctx<'_>,
+    step: &'a Step,
+    room: &'a build::RoomFixture,
+    expect: &'a Expect,
+    names: &'a [String],
+    now: u64,
+) -> super::booking::StepView<'a> {
+    super::booking::StepView {
+        s: cx.s,
+        fx: &cx.fx,
+        relays: &cx.relays,
+        room,
+        room_slots: cx.room_slots.get(&step.room).map_or(&[], Vec::as_slice),
+        step,
+        expect,
+        names,
+        now,
     }
 }
 

@@ -65,6 +65,8 @@ pub const OPERATIONS: &[(&str, Operation)] = &[
     ("update_room", client::update_room),
     ("publish_wrapper_set", client::publish_wrapper_set),
     ("join_group", client::join_group),
+    ("request_booking", client::request_booking),
+    ("settle_bookings", client::settle_bookings),
     ("derive_intermediate", wrap::derive_intermediate),
     ("member_keys", wrap::member_keys),
     ("seal_wrapper", wrap::seal_wrapper),

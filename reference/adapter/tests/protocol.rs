@@ -115,6 +115,8 @@ fn the_handshake_lists_exactly_the_operations_the_vectors_and_scenarios_use() {
             "update_room",
             "publish_wrapper_set",
             "join_group",
+            "request_booking",
+            "settle_bookings"
         ]
         .into_iter()
         .map(str::to_owned)

@@ -17,6 +17,7 @@
 //! (OS-EVENT-12), strictly increasing `created_at` (OS-EVENT-9), per-room
 //! signing keys in v2 (OS-KDF-4, OS-KDF-5).
 
+pub mod booking;
 pub mod net;
 pub mod ops;
 pub mod wrap;
@@ -185,7 +186,11 @@ pub fn new_link(
     Ok(Link::parse(&link.to_string())?)
 }
 
-fn room_payload(title: &str, slots: &[i64], profile: Profile) -> Result<RoomPayload, ClientError> {
+pub(crate) fn room_payload(
+    title: &str,
+    slots: &[i64],
+    profile: Profile,
+) -> Result<RoomPayload, ClientError> {
     let (start, offered) = mask::room_mask_from_slots(slots, profile).map_err(Failure::from)?;
     Ok(RoomPayload {
         title: title.to_owned(),
@@ -194,7 +199,10 @@ fn room_payload(title: &str, slots: &[i64], profile: Profile) -> Result<RoomPayl
     })
 }
 
-async fn publish_checked(relays: &Relays, event: Event) -> Result<Published, ClientError> {
+pub(crate) async fn publish_checked(
+    relays: &Relays,
+    event: Event,
+) -> Result<Published, ClientError> {
     let results = net::publish(&relays.urls, &event, relays.timeout).await;
     if results.iter().any(|r| r.status == PublishStatus::Accepted) {
         Ok(Published { event, results })
@@ -328,7 +336,7 @@ pub async fn respond(
 /// The greatest `created_at` among the events of one of the caller's own
 /// addresses that the relays returned, valid or not: a new version must
 /// beat every one of them (OS-EVENT-9).
-fn own_latest(events: &[Event], author: &nostr::key::PublicKey, d: &str) -> Option<u64> {
+pub(crate) fn own_latest(events: &[Event], author: &nostr::key::PublicKey, d: &str) -> Option<u64> {
     events
         .iter()
         .filter(|e| &e.pubkey == author && event::first_tag_value(e, "d") == Some(d))

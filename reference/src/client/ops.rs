@@ -26,6 +26,8 @@ pub const OPERATIONS: &[&str] = &[
     "update_room",
     "publish_wrapper_set",
     "join_group",
+    "request_booking",
+    "settle_bookings",
 ];
 
 /// A failed operation: a spec §15 code (absent for unusable input) and a message.
@@ -38,7 +40,7 @@ pub struct OpError {
 }
 
 impl OpError {
-    fn input(message: impl Into<String>) -> Self {
+    pub(crate) fn input(message: impl Into<String>) -> Self {
         Self {
             code: None,
             message: message.into(),
@@ -77,14 +79,14 @@ impl From<ClientError> for OpError {
 }
 
 #[derive(Deserialize)]
-struct Common {
+pub(crate) struct Common {
     relays: Vec<String>,
     timeout_ms: u64,
-    now: u64,
+    pub(crate) now: u64,
 }
 
 impl Common {
-    fn relays(&self) -> Relays {
+    pub(crate) fn relays(&self) -> Relays {
         Relays {
             urls: self.relays.clone(),
             timeout: Duration::from_millis(self.timeout_ms),
@@ -111,6 +113,9 @@ struct JoinInput {
     #[serde(flatten)]
     common: Common,
     link: String,
+    /// Receipt nonces whose booking state to report (adapter protocol §10.1).
+    #[serde(default)]
+    receipts: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -137,18 +142,18 @@ struct UpdateInput {
     aux_rand: String,
 }
 
-fn parse<T: DeserializeOwned>(input: &Value) -> Result<T, OpError> {
+pub(crate) fn parse<T: DeserializeOwned>(input: &Value) -> Result<T, OpError> {
     T::deserialize(input).map_err(|e| OpError::input(format!("bad input: {e}")))
 }
 
-fn bytes32(name: &str, hex_str: &str) -> Result<[u8; 32], OpError> {
+pub(crate) fn bytes32(name: &str, hex_str: &str) -> Result<[u8; 32], OpError> {
     let mut out = [0u8; 32];
     hex::decode_to_slice(hex_str, &mut out)
         .map_err(|_| OpError::input(format!("{name} must be 64 hexadecimal characters")))?;
     Ok(out)
 }
 
-fn rand_of(nonce: &str, aux_rand: &str) -> Result<Randomness, OpError> {
+pub(crate) fn rand_of(nonce: &str, aux_rand: &str) -> Result<Randomness, OpError> {
     Ok(Randomness {
         nonce: bytes32("nonce", nonce)?,
         aux_rand: bytes32("aux_rand", aux_rand)?,
@@ -168,7 +173,7 @@ pub(crate) fn published_json(p: &Published) -> Value {
     })
 }
 
-fn profile_of(profile: &str) -> Result<Profile, OpError> {
+pub(crate) fn profile_of(profile: &str) -> Result<Profile, OpError> {
     match profile {
         "v1" => Ok(Profile::V1),
         "v2" => Ok(Profile::V2),
@@ -177,6 +182,9 @@ fn profile_of(profile: &str) -> Result<Profile, OpError> {
 }
 
 async fn dispatch(op: &str, profile: &str, input: &Value) -> Result<Value, OpError> {
+    if let Some(r) = super::booking::dispatch(op, profile, input).await {
+        return r;
+    }
     match op {
         "create_room" => {
             let i: CreateInput = parse(input)?;
@@ -210,7 +218,8 @@ async fn dispatch(op: &str, profile: &str, input: &Value) -> Result<Value, OpErr
             let link = Link::parse(&i.link).map_err(ClientError::from)?;
             let j = super::join_room(&i.common.relays(), &link, i.common.now).await?;
             let s = &j.state;
-            Ok(json!({
+            let bookings = super::booking::join_bookings(&j, &i.receipts, i.common.now)?;
+            let mut out = json!({
                 "room_event_id": s.room_event_id.to_hex(),
                 "host": s.host.to_hex(),
                 "created_at": s.created_at,
@@ -229,7 +238,11 @@ async fn dispatch(op: &str, profile: &str, input: &Value) -> Result<Value, OpErr
                 "relays": j.relays.iter().map(|(r, st)| json!({
                     "relay": r, "status": st.as_str(),
                 })).collect::<Vec<_>>(),
-            }))
+            });
+            if let (Value::Object(m), Some(b)) = (&mut out, bookings) {
+                m.insert("bookings".into(), b);
+            }
+            Ok(out)
         }
         "respond" => {
             let i: RespondInput = parse(input)?;

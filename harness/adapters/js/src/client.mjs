@@ -25,30 +25,31 @@ import { resolveDetailed } from "./resolution.mjs";
 import { readExpiration } from "./expiry.mjs";
 import { hasWebSocket, query, publish } from "./net.mjs";
 import { WRAP_CLIENT_OPERATIONS } from "./client-wrap.mjs";
+import { createBookable, updateBookable, joinBookings, requestBooking, settleBookings } from "./client-booking.mjs";
 
 const SECP256K1_N = BigInt("0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141");
 const UUID_LOWER = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 // ---- input members (spec/schemas/adapter-client.schema.json) ----
 
-function hex32(input, name) {
+export function hex32(input, name) {
   if (!isLowerHex(input[name], 32)) badRequest(`${name} is not 64 lower-case hex characters`);
   return input[name];
 }
 
-function text(input, name) {
+export function text(input, name) {
   if (typeof input[name] !== "string") badRequest(`${name} is not a string`);
   return input[name];
 }
 
-function instants(input, name) {
+export function instants(input, name) {
   const v = input[name];
   if (!Array.isArray(v) || !v.every((t) => Number.isSafeInteger(t))) badRequest(`${name} is not a list of integers (Unix seconds)`);
   return v;
 }
 
 /** relays, timeout_ms and now, which every client operation carries. */
-function common(input) {
+export function common(input) {
   const { relays, timeout_ms: timeoutMs, now } = input;
   if (!Array.isArray(relays) || !relays.every((r) => typeof r === "string")) badRequest("relays is not a list of URLs");
   if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 1) badRequest("timeout_ms is not a positive integer");
@@ -68,7 +69,7 @@ function secretKeyOf(hex) {
  * itself; in v2 the per-room key of OS-KDF-5, derived from the device
  * secret and the room d-tag, so no two rooms share a key (OS-KDF-4).
  */
-async function signingKey(profile, deviceSecret, dTag) {
+export async function signingKey(profile, deviceSecret, dTag) {
   if (profile === "v2") {
     const k = await deriveSigningKey(hexToBytes(deviceSecret), dTag);
     return { secretKey: k.secretKey, publicKey: k.publicKey };
@@ -97,7 +98,7 @@ function roomFilters(ctx) {
  * room query (no event, no EOSE), `room-not-found` when relays answered and
  * no room candidate is valid. Returns {resolved, events, statuses}.
  */
-async function join(link, now, relays, timeoutMs) {
+export async function join(link, now, relays, timeoutMs) {
   const first = await query(relays, roomFilters(link.ctx), timeoutMs);
   if (!first.answered) {
     fail("relay-unavailable", `no relay could be queried within ${timeoutMs} ms: ${describeStatuses(first.statuses)} (OS-RES-7)`);
@@ -121,7 +122,7 @@ function describeStatuses(statuses) {
 }
 
 /** Parses the link before anything else (a link a client cannot read is refused, OS-LINK-3). */
-async function openLink(input) {
+export async function openLink(input) {
   const linkText = input.link;
   if (typeof linkText !== "string") badRequest("link is not a string");
   const ctx = await roomContext(linkText); // link-* codes
@@ -134,7 +135,7 @@ async function openLink(input) {
  * verify count: an event signed by the key is the key holder's own, while
  * an unsigned claim could push the clock forward.
  */
-function previousCreatedAt(events, pubkey, dTag) {
+export function previousCreatedAt(events, pubkey, dTag) {
   let previous = null;
   for (const raw of events) {
     let e;
@@ -155,7 +156,7 @@ function previousCreatedAt(events, pubkey, dTag) {
 // ---- writing: publication (OS-EVENT-12) ----
 
 /** Publishes to every relay given; fails with publish-failed when none accepted. */
-async function publication(event, relays, timeoutMs) {
+export async function publication(event, relays, timeoutMs) {
   const published = await publish(relays, event, timeoutMs);
   if (!published.some((p) => p.outcome === "accepted")) {
     const detail = published.map((p) => `${p.relay} ${p.outcome}${p.message === null ? "" : ` (${p.message})`}`).join(", ");
@@ -194,9 +195,11 @@ async function createRoom(input, profile) {
 async function joinRoom(input) {
   const { relays, timeoutMs, now } = common(input);
   const link = await openLink(input);
-  const { resolved, statuses } = await join(link, now, relays, timeoutMs);
+  const { resolved, statuses, events } = await join(link, now, relays, timeoutMs);
   const v = resolved.view;
+  const bookings = await joinBookings(link, resolved, events, input.receipts, now); // §10.1
   return {
+    ...(bookings ? { bookings } : {}),
     room_event_id: v.roomEventId,
     host: v.host,
     created_at: resolved.winner.event.created_at,
@@ -287,10 +290,12 @@ function needsNetwork(op) {
 
 /** The client operations of adapter protocol §9. */
 export const CLIENT_OPERATIONS = {
-  create_room: needsNetwork(createRoom),
+  create_room: needsNetwork((input, profile) => (input?.book != null ? createBookable(input, profile) : createRoom(input, profile))),
   join_room: needsNetwork(joinRoom),
   respond: needsNetwork(respond),
-  update_room: needsNetwork(updateRoom),
+  update_room: needsNetwork((input, profile) => (input?.book != null ? updateBookable(input, profile) : updateRoom(input, profile))),
   publish_wrapper_set: needsNetwork(WRAP_CLIENT_OPERATIONS.publish_wrapper_set),
   join_group: needsNetwork(WRAP_CLIENT_OPERATIONS.join_group),
+  request_booking: needsNetwork(requestBooking),
+  settle_bookings: needsNetwork(settleBookings),
 };

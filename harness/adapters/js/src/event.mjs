@@ -116,7 +116,7 @@ export async function readEvent(ev, role, ctx, now, room) {
   });
 }
 
-function sign(template, secretKeyHex, auxRandHex) {
+export function sign(template, secretKeyHex, auxRandHex) {
   const sk = hexToBytes(secretKeyHex);
   const e = { ...template, pubkey: getPublicKey(sk) };
   e.id = getEventHash(e);

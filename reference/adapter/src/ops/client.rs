@@ -1,6 +1,7 @@
-//! The client operations (spec/adapter-protocol.md §9): `create_room`,
-//! `join_room`, `respond` and `update_room` over real relays, by the
-//! reference client of the `openslots` crate (feature `client`).
+//! The client operations (spec/adapter-protocol.md §9 and §10.1):
+//! `create_room`, `join_room`, `respond`, `update_room`, `request_booking`
+//! and `settle_bookings` over real relays, by the reference client of the
+//! `openslots` crate (feature `client`).
 
 use serde_json::Value;
 
@@ -49,4 +50,14 @@ pub fn publish_wrapper_set(profile: &str, input: &Value) -> OpResult {
 /// wrapper (adapter protocol §11.1).
 pub fn join_group(profile: &str, input: &Value) -> OpResult {
     run("join_group", profile, input)
+}
+
+/// `request_booking`: joins, then publishes the attendee's booking request.
+pub fn request_booking(profile: &str, input: &Value) -> OpResult {
+    run("request_booking", profile, input)
+}
+
+/// `settle_bookings`: joins as the host, decides, publishes the manifest.
+pub fn settle_bookings(profile: &str, input: &Value) -> OpResult {
+    run("settle_bookings", profile, input)
 }
