@@ -25,7 +25,7 @@ export function commitment(roomId, nonceHex) {
 export function readBook(plaintext) {
   let o;
   try {
-    o = parseJson(plaintext).value;
+    o = parseJson(plaintext, { scalarStrings: true }).value;
   } catch (e) {
     fail("payload-json", `not a JSON text: ${e.message}`);
   }
@@ -40,7 +40,7 @@ export function readBook(plaintext) {
 export function readRequest(plaintext, roomId, author) {
   let parsed;
   try {
-    parsed = parseJson(plaintext);
+    parsed = parseJson(plaintext, { scalarStrings: true });
   } catch (e) {
     fail("payload-json", `not a JSON text: ${e.message}`);
   }

@@ -141,7 +141,7 @@ async function winningManifest(ctx, events, now) {
       if (!raw || !Array.isArray(raw.tags) || firstTag(raw, "d")?.[1] !== d) continue;
       const e = commonValid(ctx, raw, now);
       if (e.pubkey !== ctx.link.host) continue; // event-author
-      const o = parseJson(await decrypt(ctx.keys.kEnc, e.content)).value;
+      const o = parseJson(await decrypt(ctx.keys.kEnc, e.content), { scalarStrings: true }).value;
       const m = manifestLists(o, ctx.link.roomId, e.pubkey);
       if (m && (!best || newer(e, best.event))) best = { event: e, manifest: m };
     } catch (err) {

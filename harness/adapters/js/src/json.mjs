@@ -18,9 +18,14 @@ export class JsonNumber {
   }
 }
 
-/** The result of parsing: the value, and whether any object repeated a member name. */
-export function parseJson(text) {
-  const p = new Parser(text);
+/**
+ * The result of parsing: the value, and whether any object repeated a member
+ * name. With `scalarStrings` (payloads, OS-PAYLOAD-13) a string holding a lone
+ * surrogate makes the text invalid; requests of the adapter protocol may
+ * carry one and are read as ECMAScript reads them.
+ */
+export function parseJson(text, { scalarStrings = false } = {}) {
+  const p = new Parser(text, scalarStrings);
   p.ws();
   const value = p.value(0);
   p.ws();
@@ -43,10 +48,11 @@ export function toPlain(v) {
 const MAX_DEPTH = 512;
 
 class Parser {
-  constructor(text) {
+  constructor(text, scalarStrings) {
     this.t = text;
     this.i = 0;
     this.duplicates = false;
+    this.scalarStrings = scalarStrings;
   }
   ws() {
     while (this.i < this.t.length) {
@@ -120,7 +126,7 @@ class Parser {
       const c = this.t[this.i++];
       if (c === '"') {
         // OS-PAYLOAD-13: a lone surrogate (escaped) makes the text invalid
-        if (!s.isWellFormed()) throw new SyntaxError("a lone surrogate in a string");
+        if (this.scalarStrings && !s.isWellFormed()) throw new SyntaxError("a lone surrogate in a string");
         return s;
       }
       if (c.charCodeAt(0) < 0x20) throw new SyntaxError("control character in a string");

@@ -65,7 +65,7 @@ export function readPayload(profile, role, plaintext, ctx = {}) {
   // 1. JSON object; a repeated member name is payload-json in both profiles
   let parsed;
   try {
-    parsed = parseJson(plaintext);
+    parsed = parseJson(plaintext, { scalarStrings: true });
   } catch (e) {
     fail("payload-json", `not a JSON text: ${e.message} (OS-PAYLOAD-1)`);
   }
