@@ -764,20 +764,7 @@ fn check_join(
         }
     }
     if let Some(want) = &expect.rejected {
-        let got: BTreeMap<String, String> = v
-            .get("rejected")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|r| {
-                        Some((
-                            r.get("id")?.as_str()?.to_owned(),
-                            r.get("code")?.as_str()?.to_owned(),
-                        ))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let got = rejected_of(v);
         for (name, code) in want {
             let id = resolve_event_ref(cx, name)?;
             match got.get(&id) {
@@ -895,4 +882,22 @@ fn expiration_of(cx: &Ctx<'_>, name: &str) -> Result<u64, String> {
             })
         })
         .ok_or_else(|| format!("expiration_of: event {name} has no expiration tag"))
+}
+
+/// An operation output's `rejected` list as id -> code (entries that are not
+/// `{id, code}` strings are left out).
+pub(crate) fn rejected_of(v: &Value) -> BTreeMap<String, String> {
+    v.get("rejected")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|r| {
+                    Some((
+                        r.get("id")?.as_str()?.to_owned(),
+                        r.get("code")?.as_str()?.to_owned(),
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }

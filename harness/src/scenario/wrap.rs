@@ -664,20 +664,7 @@ fn check_join(
         }
     }
     if let Some(want) = &wx.rejected {
-        let got: BTreeMap<String, String> = v
-            .get("rejected")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|r| {
-                        Some((
-                            r.get("id")?.as_str()?.to_owned(),
-                            r.get("code")?.as_str()?.to_owned(),
-                        ))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let got = super::run::rejected_of(v);
         for (name, code) in want {
             let id = resolve_ref(cx, name)?;
             match got.get(&id) {

@@ -269,29 +269,9 @@ pub(crate) fn suite() -> MaskFile {
             "the whole i64 range",
         ),
     ] {
-        let out = mask::room_mask_from_slots(&slots, p)
-            .map(|(start, x)| MaskExpected {
-                start: Some(start),
-                mask: Some(bits(&x)),
-                ..Default::default()
-            })
-            .map_err(err);
         // The deployed app's buildSlotMask length off the grid is the v1
         // rule (OS-MASK-4): the Kathmandu case ends in `110`.
-        s.push(
-            profile,
-            "room_from_slots",
-            comment,
-            &[],
-            &["OS-MASK-4"],
-            MaskInput {
-                slots: Some(slots),
-                ..Default::default()
-            },
-            None,
-            out,
-            Expect::Reference,
-        );
+        room_from_slots_case(&mut s, profile, p, &slots, comment);
     }
     // rebase (OS-MASK-7).
     let room = "11111";
@@ -608,27 +588,7 @@ fn deployed_length(s: &mut Suite<MaskInput, Nothing, MaskExpected>) {
         ),
     ] {
         for (profile, p) in [("v1", Profile::V1), ("v2", Profile::V2)] {
-            let out = mask::room_mask_from_slots(&slots, p)
-                .map(|(start, x)| MaskExpected {
-                    start: Some(start),
-                    mask: Some(bits(&x)),
-                    ..Default::default()
-                })
-                .map_err(err);
-            s.push(
-                profile,
-                "room_from_slots",
-                comment,
-                &[],
-                &["OS-MASK-4"],
-                MaskInput {
-                    slots: Some(slots.clone()),
-                    ..Default::default()
-                },
-                None,
-                out,
-                Expect::Reference,
-            );
+            room_from_slots_case(s, profile, p, &slots, comment);
         }
     }
     for (bitsv, comment) in [
@@ -674,4 +634,35 @@ fn validate_room_both(s: &mut Suite<MaskInput, Nothing, MaskExpected>, bitsv: &s
             Expect::Reference,
         );
     }
+}
+
+/// A `room_from_slots` case (OS-MASK-4) with the reference's outcome.
+fn room_from_slots_case(
+    s: &mut Suite<MaskInput, Nothing, MaskExpected>,
+    profile: &str,
+    p: Profile,
+    slots: &[i64],
+    comment: &str,
+) {
+    let out = mask::room_mask_from_slots(slots, p)
+        .map(|(start, x)| MaskExpected {
+            start: Some(start),
+            mask: Some(bits(&x)),
+            ..Default::default()
+        })
+        .map_err(err);
+    s.push(
+        profile,
+        "room_from_slots",
+        comment,
+        &[],
+        &["OS-MASK-4"],
+        MaskInput {
+            slots: Some(slots.to_vec()),
+            ..Default::default()
+        },
+        None,
+        out,
+        Expect::Reference,
+    );
 }
